@@ -1,0 +1,259 @@
+/*
+ * Coordinate reference systems and transformations through PROJ, bound to
+ * the PJ_CONTEXT of an rm_context. Every transformation is normalised for
+ * visualisation, so x is always longitude or easting and y latitude or
+ * northing; failed points become NaN, never HUGE_VAL.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crs/crs_internal.h"
+#include "util/context_internal.h"
+#include "util/util.h"
+
+struct rm_crs {
+    rm_context *ctx;
+    PJ *pj;           /* the CRS as PROJ built it from the definition */
+    char *definition; /* "AUTH:CODE" when known, else the given text */
+    char *name;       /* PROJ's name of the CRS */
+    int geographic;   /* 1: coordinates in degrees */
+};
+
+struct rm_transform {
+    rm_context *ctx;
+    PJ *pj; /* normalised for visualisation: lon/lat, easting/northing */
+};
+
+static int type_is_geographic(PJ_CONTEXT *pc, const PJ *pj)
+{
+    PJ_TYPE t = proj_get_type(pj);
+    if (t == PJ_TYPE_GEOGRAPHIC_2D_CRS || t == PJ_TYPE_GEOGRAPHIC_3D_CRS)
+        return 1;
+    PJ *sub = NULL;
+    if (t == PJ_TYPE_BOUND_CRS)
+        sub = proj_get_source_crs(pc, pj);
+    else if (t == PJ_TYPE_COMPOUND_CRS)
+        sub = proj_crs_get_sub_crs(pc, pj, 0);
+    if (!sub)
+        return 0;
+    int g = type_is_geographic(pc, sub);
+    proj_destroy(sub);
+    return g;
+}
+
+/* "AUTH:CODE" of the object itself, or of a 100 % match in EPSG. */
+static char *authority_id(PJ_CONTEXT *pc, const PJ *pj)
+{
+    const char *auth = proj_get_id_auth_name(pj, 0);
+    const char *code = proj_get_id_code(pj, 0);
+    if (auth && code)
+        return rm__asprintf("%s:%s", auth, code);
+    int *confidence = NULL;
+    PJ_OBJ_LIST *list = proj_identify(pc, pj, "EPSG", NULL, &confidence);
+    char *id = NULL;
+    if (list && proj_list_get_count(list) > 0 && confidence &&
+        confidence[0] == 100) {
+        PJ *match = proj_list_get(pc, list, 0);
+        if (match) {
+            auth = proj_get_id_auth_name(match, 0);
+            code = proj_get_id_code(match, 0);
+            if (auth && code)
+                id = rm__asprintf("%s:%s", auth, code);
+            proj_destroy(match);
+        }
+    }
+    proj_int_list_destroy(confidence);
+    proj_list_destroy(list);
+    return id;
+}
+
+int rm_crs_create(rm_context *ctx, rm_crs **out, const char *definition)
+{
+    *out = NULL;
+    if (!definition || !*definition)
+        return rm__error(ctx, RM_ECRS, NULL,
+                         "empty CRS definition; give one such as "
+                         "'EPSG:32631' or 'auto'");
+    rm__proj_capture cap;
+    rm__proj_capture_begin(ctx, &cap);
+    PJ *pj = proj_create(ctx->proj, definition);
+    if (!pj || !proj_is_crs(pj)) {
+        int rc = rm__error(ctx, RM_ECRS, NULL,
+                           "'%.200s' is not a coordinate reference system "
+                           "PROJ knows (%s); use e.g. 'EPSG:32631', a WKT "
+                           "or a '+proj=... +type=crs' string",
+                           definition,
+                           pj ? "not a CRS" : rm__proj_reason(&cap));
+        proj_destroy(pj);
+        rm__proj_capture_end(&cap);
+        return rc;
+    }
+    rm_crs *crs = calloc(1, sizeof *crs);
+    if (!crs) {
+        proj_destroy(pj);
+        rm__proj_capture_end(&cap);
+        return rm__error(ctx, RM_ENOMEM, NULL, "out of memory creating CRS");
+    }
+    crs->ctx = ctx;
+    crs->pj = pj;
+    crs->geographic = type_is_geographic(ctx->proj, pj);
+    crs->definition = authority_id(ctx->proj, pj);
+    if (!crs->definition)
+        crs->definition = rm__strdup(definition);
+    const char *name = proj_get_name(pj);
+    crs->name = rm__strdup(name ? name : "unnamed CRS");
+    rm__proj_capture_end(&cap);
+    if (!crs->definition || !crs->name) {
+        rm_crs_destroy(crs);
+        return rm__error(ctx, RM_ENOMEM, NULL, "out of memory creating CRS");
+    }
+    *out = crs;
+    return RM_OK;
+}
+
+int rm_crs_auto(rm_context *ctx, rm_crs **out, rm_bbox ll)
+{
+    *out = NULL;
+    if (!isfinite(ll.minx) || !isfinite(ll.miny) || !isfinite(ll.maxx) ||
+        !isfinite(ll.maxy) || ll.minx > ll.maxx || ll.miny > ll.maxy ||
+        ll.minx < -180 || ll.maxx > 180 || ll.miny < -90 || ll.maxy > 90)
+        return rm__error(ctx, RM_EINVAL, NULL,
+                         "area [%g, %g, %g, %g] is not a lon/lat box; give "
+                         "[min_lon, min_lat, max_lon, max_lat] within "
+                         "[-180, -90, 180, 90]",
+                         ll.minx, ll.miny, ll.maxx, ll.maxy);
+    double lon = (ll.minx + ll.maxx) / 2;
+    double lat = (ll.miny + ll.maxy) / 2;
+    char def[160];
+    if (ll.maxx - ll.minx <= 6.0) {
+        int zone = (int)floor((lon + 180.0) / 6.0) + 1;
+        if (zone < 1)
+            zone = 1;
+        if (zone > 60)
+            zone = 60;
+        snprintf(def, sizeof def, "EPSG:%d", (lat < 0 ? 32700 : 32600) + zone);
+    } else {
+        snprintf(def, sizeof def,
+                 "+proj=laea +lat_0=%.6f +lon_0=%.6f +datum=WGS84 +units=m "
+                 "+no_defs +type=crs",
+                 lat, lon);
+    }
+    return rm_crs_create(ctx, out, def);
+}
+
+void rm_crs_destroy(rm_crs *crs)
+{
+    if (!crs)
+        return;
+    proj_destroy(crs->pj);
+    free(crs->definition);
+    free(crs->name);
+    free(crs);
+}
+
+const char *rm_crs_definition(const rm_crs *crs)
+{
+    return crs ? crs->definition : "";
+}
+
+const char *rm_crs_name(const rm_crs *crs)
+{
+    return crs ? crs->name : "";
+}
+
+int rm_crs_is_geographic(const rm_crs *crs)
+{
+    return crs ? crs->geographic : 0;
+}
+
+int rm_transform_create(rm_context *ctx, rm_transform **out, const char *from,
+                        const char *to)
+{
+    *out = NULL;
+    if (!from || !*from || !to || !*to)
+        return rm__error(ctx, RM_ECRS, NULL,
+                         "transformation needs a source and a target CRS");
+    rm__proj_capture cap;
+    rm__proj_capture_begin(ctx, &cap);
+    PJ *raw = proj_create_crs_to_crs(ctx->proj, from, to, NULL);
+    PJ *pj = raw ? proj_normalize_for_visualization(ctx->proj, raw) : NULL;
+    if (!pj) {
+        int rc = rm__error(ctx, RM_ECRS, NULL,
+                           "no transformation from '%.200s' to '%.200s' (%s); "
+                           "check both CRS definitions",
+                           from, to, rm__proj_reason(&cap));
+        proj_destroy(raw);
+        rm__proj_capture_end(&cap);
+        return rc;
+    }
+    proj_destroy(raw);
+    rm__proj_capture_end(&cap);
+    rm_transform *tr = calloc(1, sizeof *tr);
+    if (!tr) {
+        proj_destroy(pj);
+        return rm__error(ctx, RM_ENOMEM, NULL,
+                         "out of memory creating a transformation");
+    }
+    tr->ctx = ctx;
+    tr->pj = pj;
+    *out = tr;
+    return RM_OK;
+}
+
+int rm_transform_apply(rm_transform *tr, double *xy, size_t n,
+                       size_t *n_failed)
+{
+    if (n_failed)
+        *n_failed = 0;
+    if (!tr || (!xy && n))
+        return RM_EINVAL;
+    if (n == 0)
+        return RM_OK;
+    size_t stride = 2 * sizeof(double);
+    proj_trans_generic(tr->pj, PJ_FWD, xy, stride, n, xy + 1, stride, n,
+                       NULL, 0, 0, NULL, 0, 0);
+    proj_errno_reset(tr->pj);
+    size_t failed = 0;
+    for (size_t i = 0; i < 2 * n; i += 2) {
+        if (!isfinite(xy[i]) || !isfinite(xy[i + 1])) {
+            xy[i] = NAN;
+            xy[i + 1] = NAN;
+            failed++;
+        }
+    }
+    if (n_failed)
+        *n_failed = failed;
+    return RM_OK;
+}
+
+int rm_transform_bbox(rm_transform *tr, rm_bbox in, rm_bbox *out)
+{
+    out->minx = out->miny = out->maxx = out->maxy = NAN;
+    if (!tr)
+        return RM_EINVAL;
+    rm__proj_capture cap;
+    rm__proj_capture_begin(tr->ctx, &cap);
+    int ok = proj_trans_bounds(tr->ctx->proj, tr->pj, PJ_FWD, in.minx,
+                               in.miny, in.maxx, in.maxy, &out->minx,
+                               &out->miny, &out->maxx, &out->maxy, 21);
+    int rc = RM_OK;
+    if (!ok)
+        rc = rm__error(tr->ctx, RM_ECRS, NULL,
+                       "cannot transform the box [%g, %g, %g, %g] (%s); "
+                       "check that it lies inside the CRS's area of use",
+                       in.minx, in.miny, in.maxx, in.maxy,
+                       rm__proj_reason(&cap));
+    rm__proj_capture_end(&cap);
+    proj_errno_reset(tr->pj);
+    return rc;
+}
+
+void rm_transform_destroy(rm_transform *tr)
+{
+    if (!tr)
+        return;
+    proj_destroy(tr->pj);
+    free(tr);
+}

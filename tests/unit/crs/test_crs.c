@@ -1,0 +1,305 @@
+/*
+ * Tests of core/crs: CRS creation, the automatic analysis CRS, axis order
+ * and point/box transformations. Expected numbers come from PROJ's cs2cs
+ * (run once by hand, command quoted beside each value) and, independently,
+ * from closed-form formulas evaluated in this file.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "routemap/context.h"
+#include "routemap/crs.h"
+#include "routemap/errors.h"
+
+#define WGS84_A 6378137.0
+#define WGS84_F (1.0 / 298.257223563)
+#define UTM_K0 0.9996
+#define DEG (M_PI / 180.0)
+
+/*
+ * Meridian arc length from the equator to latitude `phi` (radians) on the
+ * WGS 84 ellipsoid, Helmert's series in the third flattening n (truncation
+ * error far below a micrometre).
+ */
+static double meridian_arc(double phi)
+{
+    double n = WGS84_F / (2.0 - WGS84_F);
+    double n2 = n * n, n3 = n2 * n, n4 = n3 * n;
+    return WGS84_A / (1.0 + n) *
+           ((1.0 + n2 / 4.0 + n4 / 64.0) * phi -
+            1.5 * (n - n3 / 8.0) * sin(2.0 * phi) +
+            15.0 / 16.0 * (n2 - n4 / 4.0) * sin(4.0 * phi) -
+            35.0 / 48.0 * n3 * sin(6.0 * phi) +
+            315.0 / 512.0 * n4 * sin(8.0 * phi));
+}
+
+static int setup(void **state)
+{
+    rm_context *ctx = NULL;
+    if (rm_context_create(&ctx) != RM_OK)
+        return -1;
+    rm_context_set_logger(ctx, NULL, NULL);
+    *state = ctx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    rm_context_destroy(*state);
+    return 0;
+}
+
+static void transform_point(rm_context *ctx, const char *from, const char *to,
+                            double *xy)
+{
+    rm_transform *tr = NULL;
+    assert_int_equal(rm_transform_create(ctx, &tr, from, to), RM_OK);
+    size_t failed = 99;
+    assert_int_equal(rm_transform_apply(tr, xy, 1, &failed), RM_OK);
+    assert_int_equal(failed, 0);
+    rm_transform_destroy(tr);
+}
+
+static void test_wgs84_to_utm31_cs2cs(void **state)
+{
+    rm_context *ctx = *state;
+    /* echo "48.8566 2.3522" | cs2cs -f %.4f EPSG:4326 EPSG:32631
+     *   -> 452482.5327 5411717.1769 */
+    double xy[2] = {2.3522, 48.8566};
+    transform_point(ctx, "EPSG:4326", "EPSG:32631", xy);
+    assert_true(fabs(xy[0] - 452482.5327) < 1e-3);
+    assert_true(fabs(xy[1] - 5411717.1769) < 1e-3);
+
+    /* echo "48 2" | cs2cs -f %.4f EPSG:4326 EPSG:32631
+     *   -> 425404.8875 5316784.0092 */
+    double p2[2] = {2.0, 48.0};
+    transform_point(ctx, "EPSG:4326", "EPSG:32631", p2);
+    assert_true(fabs(p2[0] - 425404.8875) < 1e-3);
+    assert_true(fabs(p2[1] - 5316784.0092) < 1e-3);
+}
+
+static void test_central_meridian_closed_form(void **state)
+{
+    rm_context *ctx = *state;
+    /* On the central meridian (3 deg E for zone 31) easting is the false
+     * easting exactly and northing is k0 times the meridian arc.
+     * cs2cs agrees: echo "45 3" | cs2cs -f %.4f EPSG:4326 EPSG:32631
+     *   -> 500000.0000 4982950.4002 */
+    double lats[] = {0.0, 12.5, 45.0, 71.0};
+    for (size_t i = 0; i < sizeof lats / sizeof lats[0]; i++) {
+        double xy[2] = {3.0, lats[i]};
+        transform_point(ctx, "EPSG:4326", "EPSG:32631", xy);
+        assert_true(fabs(xy[0] - 500000.0) < 1e-3);
+        double want = UTM_K0 * meridian_arc(lats[i] * DEG);
+        assert_true(fabs(xy[1] - want) < 1e-3);
+    }
+    double xy[2] = {3.0, 45.0};
+    transform_point(ctx, "EPSG:4326", "EPSG:32631", xy);
+    assert_true(fabs(xy[1] - 4982950.4002) < 1e-3);
+    /* Southern hemisphere: false northing 10 000 km minus the arc. */
+    double s[2] = {3.0, -30.0};
+    transform_point(ctx, "EPSG:4326", "EPSG:32731", s);
+    assert_true(fabs(s[0] - 500000.0) < 1e-3);
+    assert_true(fabs(s[1] - (1e7 - UTM_K0 * meridian_arc(30.0 * DEG))) <
+                1e-3);
+}
+
+static void test_epsg4326_is_lon_lat(void **state)
+{
+    rm_context *ctx = *state;
+    /* EPSG:4326 is lat/lon in the registry; routemap reads x as lon. */
+    double xy[2] = {2.0, 48.0};
+    transform_point(ctx, "EPSG:4326", "OGC:CRS84", xy);
+    assert_true(fabs(xy[0] - 2.0) < 1e-12);
+    assert_true(fabs(xy[1] - 48.0) < 1e-12);
+    /* Web Mercator closed form: x = a * lon (rad). */
+    double m[2] = {2.0, 48.0};
+    transform_point(ctx, "EPSG:4326", "EPSG:3857", m);
+    assert_true(fabs(m[0] - WGS84_A * 2.0 * DEG) < 1e-6);
+    assert_true(fabs(m[1] - WGS84_A * log(tan(M_PI / 4 + 24.0 * DEG))) <
+                1e-6);
+    /* And back: easting/northing to lon/lat. */
+    double u[2] = {500000.0, UTM_K0 * meridian_arc(45.0 * DEG)};
+    transform_point(ctx, "EPSG:32631", "EPSG:4326", u);
+    assert_true(fabs(u[0] - 3.0) < 1e-9);
+    assert_true(fabs(u[1] - 45.0) < 1e-9);
+}
+
+static void test_auto_zones(void **state)
+{
+    rm_context *ctx = *state;
+    rm_crs *crs = NULL;
+    /* Bamako (-8.0, 12.64): zone floor((-8 + 180) / 6) + 1 = 29, north. */
+    rm_bbox bamako = {-8.5, 12.2, -7.5, 13.0};
+    assert_int_equal(rm_crs_auto(ctx, &crs, bamako), RM_OK);
+    assert_string_equal(rm_crs_definition(crs), "EPSG:32629");
+    assert_string_equal(rm_crs_name(crs), "WGS 84 / UTM zone 29N");
+    assert_int_equal(rm_crs_is_geographic(crs), 0);
+    rm_crs_destroy(crs);
+    /* Lusaka (28.3, -15.4): zone floor(208.3 / 6) + 1 = 35, south. */
+    rm_bbox lusaka = {27.8, -15.9, 28.8, -14.9};
+    assert_int_equal(rm_crs_auto(ctx, &crs, lusaka), RM_OK);
+    assert_string_equal(rm_crs_definition(crs), "EPSG:32735");
+    rm_crs_destroy(crs);
+    /* Exactly 6 degrees wide still takes a zone; 180 E clamps to 60. */
+    rm_bbox edge = {174.0, 10.0, 180.0, 11.0};
+    assert_int_equal(rm_crs_auto(ctx, &crs, edge), RM_OK);
+    assert_string_equal(rm_crs_definition(crs), "EPSG:32660");
+    rm_crs_destroy(crs);
+}
+
+static void test_auto_wide_is_laea(void **state)
+{
+    rm_context *ctx = *state;
+    rm_crs *crs = NULL;
+    rm_bbox sahel = {-6.0, 14.0, 5.0, 22.0}; /* 11 degrees wide */
+    assert_int_equal(rm_crs_auto(ctx, &crs, sahel), RM_OK);
+    const char *def = rm_crs_definition(crs);
+    assert_non_null(strstr(def, "+proj=laea"));
+    assert_non_null(strstr(def, "+lat_0=18"));
+    assert_non_null(strstr(def, "+lon_0=-0.5"));
+    assert_int_equal(rm_crs_is_geographic(crs), 0);
+    /* The box centre maps to the projection origin. */
+    double xy[2] = {-0.5, 18.0};
+    transform_point(ctx, "EPSG:4326", def, xy);
+    assert_true(fabs(xy[0]) < 1e-6 && fabs(xy[1]) < 1e-6);
+    /* Equal-area on the sphere of the authalic radius: a point 1 degree
+     * north of the origin is about 110.6 km away (meridian degree at 18.5
+     * N is 110 650 m within 0.1 %). */
+    double n[2] = {-0.5, 19.0};
+    transform_point(ctx, "EPSG:4326", def, n);
+    assert_true(fabs(n[0]) < 1e-6);
+    assert_true(fabs(n[1] - 110650.0) < 200.0);
+    rm_crs_destroy(crs);
+
+    rm_bbox bad = {10.0, 0.0, 5.0, 1.0};
+    assert_int_equal(rm_crs_auto(ctx, &crs, bad), RM_EINVAL);
+    assert_null(crs);
+}
+
+static void test_definitions(void **state)
+{
+    rm_context *ctx = *state;
+    rm_crs *crs = NULL;
+    assert_int_equal(rm_crs_create(ctx, &crs, "EPSG:4326"), RM_OK);
+    assert_string_equal(rm_crs_definition(crs), "EPSG:4326");
+    assert_int_equal(rm_crs_is_geographic(crs), 1);
+    rm_crs_destroy(crs);
+    /* WKT carrying an ID gives back the code. */
+    const char *wkt =
+        "PROJCS[\"WGS 84 / UTM zone 31N\",GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\","
+        "SPHEROID[\"WGS 84\",6378137,298.257223563]],PRIMEM[\"Greenwich\",0],"
+        "UNIT[\"degree\",0.0174532925199433]],PROJECTION[\"Transverse_"
+        "Mercator\"],PARAMETER[\"latitude_of_origin\",0],PARAMETER[\"central_"
+        "meridian\",3],PARAMETER[\"scale_factor\",0.9996],PARAMETER[\"false_"
+        "easting\",500000],PARAMETER[\"false_northing\",0],UNIT[\"metre\",1],"
+        "AUTHORITY[\"EPSG\",\"32631\"]]";
+    assert_int_equal(rm_crs_create(ctx, &crs, wkt), RM_OK);
+    assert_string_equal(rm_crs_definition(crs), "EPSG:32631");
+    assert_string_equal(rm_crs_name(crs), "WGS 84 / UTM zone 31N");
+    rm_crs_destroy(crs);
+    /* A PROJ string without an EPSG twin is kept as given. */
+    const char *laea = "+proj=laea +lat_0=10 +lon_0=20 +datum=WGS84 "
+                       "+units=m +no_defs +type=crs";
+    assert_int_equal(rm_crs_create(ctx, &crs, laea), RM_OK);
+    assert_string_equal(rm_crs_definition(crs), laea);
+    rm_crs_destroy(crs);
+}
+
+static void test_errors(void **state)
+{
+    rm_context *ctx = *state;
+    rm_crs *crs = NULL;
+    assert_int_equal(rm_crs_create(ctx, &crs, "EPSG:999999"), RM_ECRS);
+    assert_null(crs);
+    assert_non_null(strstr(rm_errmsg(ctx), "EPSG:999999"));
+    assert_int_equal(rm_crs_create(ctx, &crs, ""), RM_ECRS);
+    rm_transform *tr = NULL;
+    assert_int_equal(
+        rm_transform_create(ctx, &tr, "EPSG:4326", "no such crs"), RM_ECRS);
+    assert_null(tr);
+    assert_non_null(strstr(rm_errmsg(ctx), "no such crs"));
+    /* DOC: rm_crs_destroy(NULL) is a no-op (and so for transforms). */
+    rm_crs_destroy(NULL);
+    rm_transform_destroy(NULL);
+}
+
+static void test_failed_points(void **state)
+{
+    rm_context *ctx = *state;
+    rm_transform *tr = NULL;
+    assert_int_equal(rm_transform_create(ctx, &tr, "EPSG:4326", "EPSG:32631"),
+                     RM_OK);
+    /* 93 E is 90 degrees from the central meridian: cs2cs answers "* *"
+     * (echo "0 93" | cs2cs EPSG:4326 EPSG:32631). NaN input fails too. */
+    double xy[8] = {3.0, 0.0, 93.0, 0.0, NAN, 10.0, 3.0, 45.0};
+    size_t failed = 0;
+    assert_int_equal(rm_transform_apply(tr, xy, 4, &failed), RM_OK);
+    assert_int_equal(failed, 2);
+    assert_true(fabs(xy[0] - 500000.0) < 1e-3 && fabs(xy[1]) < 1e-3);
+    assert_true(isnan(xy[2]) && isnan(xy[3]));
+    assert_true(isnan(xy[4]) && isnan(xy[5]));
+    assert_true(fabs(xy[7] - 4982950.4002) < 1e-3);
+    /* The transformation stays usable after failures. */
+    double ok[2] = {3.0, 45.0};
+    assert_int_equal(rm_transform_apply(tr, ok, 1, &failed), RM_OK);
+    assert_int_equal(failed, 0);
+    assert_true(fabs(ok[0] - 500000.0) < 1e-3);
+    rm_transform_destroy(tr);
+}
+
+static void test_bbox(void **state)
+{
+    rm_context *ctx = *state;
+    rm_transform *tr = NULL;
+    assert_int_equal(rm_transform_create(ctx, &tr, "EPSG:4326", "EPSG:3857"),
+                     RM_OK);
+    /* echo "1 1" | cs2cs -f %.4f EPSG:4326 EPSG:3857
+     *   -> 111319.4908 111325.1429; also a*rad(1), a*ln(tan(pi/4+rad/2)) */
+    rm_bbox in = {0.0, 0.0, 1.0, 1.0}, out;
+    assert_int_equal(rm_transform_bbox(tr, in, &out), RM_OK);
+    assert_true(fabs(out.minx) < 1e-6 && fabs(out.miny) < 1e-6);
+    assert_true(fabs(out.maxx - 111319.4908) < 1e-3);
+    assert_true(fabs(out.maxy - 111325.1429) < 1e-3);
+    assert_true(fabs(out.maxx - WGS84_A * DEG) < 1e-6);
+    rm_transform_destroy(tr);
+    /* A UTM box encloses the curved image. Off the central meridian a
+     * parallel's northing grows (N = k0 (M + nu tan(phi) dl^2 cos^2(phi) / 2
+     * ...)), so the top is reached at the north corners; a meridian's
+     * distance from the central one grows with cos(phi), so the west edge
+     * is the south-west corner. */
+    assert_int_equal(rm_transform_create(ctx, &tr, "EPSG:4326", "EPSG:32631"),
+                     RM_OK);
+    rm_bbox b = {2.0, 44.0, 4.0, 46.0};
+    assert_int_equal(rm_transform_bbox(tr, b, &out), RM_OK);
+    double top[2] = {4.0, 46.0};
+    assert_int_equal(rm_transform_apply(tr, top, 1, NULL), RM_OK);
+    assert_true(out.maxy >= top[1] - 1e-6);
+    assert_true(out.maxy < top[1] + 1.0);
+    double sw[2] = {2.0, 44.0};
+    assert_int_equal(rm_transform_apply(tr, sw, 1, NULL), RM_OK);
+    assert_true(out.minx <= sw[0] + 1e-6);
+    rm_transform_destroy(tr);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_wgs84_to_utm31_cs2cs),
+        cmocka_unit_test(test_central_meridian_closed_form),
+        cmocka_unit_test(test_epsg4326_is_lon_lat),
+        cmocka_unit_test(test_auto_zones),
+        cmocka_unit_test(test_auto_wide_is_laea),
+        cmocka_unit_test(test_definitions),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_failed_points),
+        cmocka_unit_test(test_bbox),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
