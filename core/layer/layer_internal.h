@@ -1,0 +1,64 @@
+/*
+ * The inside of rm_layer: geometry and attribute columns as contiguous
+ * arrays. Invariants: feat_off has n_features + 1 entries, part_off has
+ * n_parts + 1, xy has 2 * n_coords; every column has n_features rows; a
+ * raster layer has no features and width * height cells.
+ */
+#ifndef RM_CORE_LAYER_INTERNAL_H
+#define RM_CORE_LAYER_INTERNAL_H
+
+#include <stdint.h>
+
+#include "routemap/layer.h"
+
+typedef struct rm__column {
+    char *name;
+    rm_field_type type;
+    int64_t *ints;   /* INT, DATETIME */
+    double *reals;   /* REAL */
+    uint8_t *bools;  /* BOOL */
+    int64_t *str_off; /* STRING: n_features + 1 offsets into str_data */
+    char *str_data;   /* STRING: values, each NUL-terminated */
+    size_t str_len, str_cap;
+    uint8_t *valid; /* one byte per row: 1 set, 0 NULL */
+} rm__column;
+
+struct rm_layer {
+    char *name;
+    char *crs;
+    rm_geom_type type;
+
+    size_t n_features, cap_features;
+    int64_t *fids;
+    int64_t *feat_off; /* into parts */
+
+    size_t n_parts, cap_parts;
+    int64_t *part_off; /* into coords */
+    uint8_t *part_outer;
+
+    size_t n_coords, cap_coords;
+    double *xy;
+    double *vtime; /* NULL until a part with times is added */
+
+    int n_fields, cap_fields;
+    rm__column *fields;
+    int roles[RM_ROLE_COUNT];
+
+    /* raster */
+    int width, height;
+    double gt[6];
+    double *cells;
+};
+
+/**
+ * Make room for `n_features` features, `n_parts` parts and `n_coords`
+ * coordinates in total (bulk loaders call this once, then fill arrays and
+ * counters directly, keeping the invariants above).
+ */
+int rm__layer_reserve(rm_layer *l, size_t n_features, size_t n_parts,
+                      size_t n_coords);
+
+/** Approximate bytes held by the layer's arrays. */
+size_t rm__layer_bytes(const rm_layer *l);
+
+#endif
