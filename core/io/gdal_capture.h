@@ -1,0 +1,47 @@
+/*
+ * The GDAL/CPL error bridge: while a capture is active on this thread,
+ * GDAL's errors and warnings go into the capture (never to stderr), so
+ * callers can put GDAL's own reason into an rm error. Captures nest.
+ */
+#ifndef RM_CORE_IO_GDAL_CAPTURE_H
+#define RM_CORE_IO_GDAL_CAPTURE_H
+
+#include <cpl_error.h>
+
+/** Optional observer of every captured message (e.g. to spot a warning). */
+typedef void (*rm__gdal_observer)(void *userdata, CPLErr cls, int err_no,
+                                  const char *msg);
+
+typedef struct rm__gdal_capture {
+    int n_failures;      /* CE_Failure and CE_Fatal messages since begin */
+    int n_warnings;      /* CE_Warning messages since begin */
+    int last_errno;      /* CPLErrorNum of the last failure, 0 when none */
+    char msg[1024];      /* last failure message, "" when none */
+    char warning[512];   /* last warning message, "" when none */
+    rm__gdal_observer observer; /* NULL, or called for every message */
+    void *observer_data;
+} rm__gdal_capture;
+
+/** Register GDAL's drivers once per process (thread-safe). */
+void rm__gdal_register(void);
+
+/**
+ * Start capturing this thread's GDAL messages into `cap` (zeroed here;
+ * set observer after begin). Pair with rm__gdal_capture_end.
+ */
+void rm__gdal_capture_begin(rm__gdal_capture *cap);
+
+/** Stop capturing; messages go to the previous handler again. */
+void rm__gdal_capture_end(rm__gdal_capture *cap);
+
+/** Non-zero when a failure was captured since begin. */
+int rm__gdal_failed(const rm__gdal_capture *cap);
+
+/**
+ * GDAL's reason for the last failure: the captured failure message, else
+ * the last warning, else CPLGetLastErrorMsg(), else "unknown GDAL error".
+ * Never NULL; valid until the capture changes.
+ */
+const char *rm__gdal_reason(const rm__gdal_capture *cap);
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * The GDAL/CPL bridge: one-time driver registration and the error
+ * capture. A capture pushes a CPL error handler that copies GDAL's
+ * messages into the capture instead of printing them; it is popped again
+ * by rm__gdal_capture_end, so captures nest per thread.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cpl_conv.h>
+#include <gdal.h>
+
+#include "io/io_internal.h"
+
+static pthread_once_t register_once = PTHREAD_ONCE_INIT;
+
+static void register_drivers(void)
+{
+    GDALAllRegister();
+}
+
+void rm__gdal_register(void)
+{
+    pthread_once(&register_once, register_drivers);
+}
+
+static void capture_handler(CPLErr cls, CPLErrorNum err_no, const char *msg)
+{
+    rm__gdal_capture *cap = CPLGetErrorHandlerUserData();
+    if (!cap)
+        return;
+    if (!msg)
+        msg = "";
+    if (cls == CE_Failure || cls == CE_Fatal) {
+        cap->n_failures++;
+        cap->last_errno = err_no;
+        snprintf(cap->msg, sizeof cap->msg, "%s", msg);
+    } else if (cls == CE_Warning) {
+        cap->n_warnings++;
+        snprintf(cap->warning, sizeof cap->warning, "%s", msg);
+    }
+    if (cap->observer)
+        cap->observer(cap->observer_data, cls, err_no, msg);
+}
+
+void rm__gdal_capture_begin(rm__gdal_capture *cap)
+{
+    memset(cap, 0, sizeof *cap);
+    CPLPushErrorHandlerEx(capture_handler, cap);
+}
+
+void rm__gdal_capture_end(rm__gdal_capture *cap)
+{
+    (void)cap;
+    CPLPopErrorHandler();
+}
+
+int rm__gdal_failed(const rm__gdal_capture *cap)
+{
+    return cap->n_failures > 0;
+}
+
+const char *rm__gdal_reason(const rm__gdal_capture *cap)
+{
+    if (cap->msg[0])
+        return cap->msg;
+    if (cap->warning[0])
+        return cap->warning;
+    const char *last = CPLGetLastErrorMsg();
+    if (last && *last)
+        return last;
+    return "unknown GDAL error";
+}
+
+/* Days from 1970-01-01 to year-month-day (proleptic Gregorian). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int64_t rm__ogr_datetime_ms(int year, int month, int day, int hour,
+                            int minute, double sec, int tzflag)
+{
+    int64_t days = days_from_civil(year, month, day);
+    int64_t ms = (days * 86400 + (int64_t)hour * 3600 + (int64_t)minute * 60) *
+                 1000;
+    ms += (int64_t)(sec * 1000.0 + (sec >= 0 ? 0.5 : -0.5));
+    if (tzflag > 1)
+        ms -= (int64_t)(tzflag - 100) * 15 * 60 * 1000;
+    return ms;
+}
