@@ -58,6 +58,12 @@ struct rm_layer {
 int rm__layer_reserve(rm_layer *l, size_t n_features, size_t n_parts,
                       size_t n_coords);
 
+/**
+ * Reproject a vector layer's coordinates in place from its CRS to `to`.
+ * @return RM_OK, RM_ECRS (message on ctx) or RM_ENOMEM.
+ */
+int rm__layer_transform(rm_context *ctx, rm_layer *l, const char *to);
+
 /** Approximate bytes held by the layer's arrays. */
 size_t rm__layer_bytes(const rm_layer *l);
 

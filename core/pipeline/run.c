@@ -1,0 +1,218 @@
+/*
+ * A briefing run from start to end: load, analyse, export, render, write
+ * the manifest. Outputs are written into a private staging folder inside
+ * the output folder and renamed into place only when everything
+ * succeeded; a failed run removes its staging folder and leaves earlier
+ * outputs untouched. Each rename is atomic, so every output is at any
+ * moment either the previous complete file or the new complete file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "run_state.h"
+#include "util/util.h"
+
+/* mkdir -p; returns 0 or -1 with errno. */
+static int make_dirs(const char *path)
+{
+    char *p = rm__strdup(path);
+    if (!p)
+        return -1;
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    int rc = mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
+    free(p);
+    return rc;
+}
+
+static char *parent_dir(const char *path)
+{
+    char *d = rm__strdup(path);
+    char *slash = d ? strrchr(d, '/') : NULL;
+    if (slash && slash != d)
+        *slash = '\0';
+    else if (slash)
+        slash[1] = '\0';
+    return d;
+}
+
+int rm__run_stage(rm__run *r, const char *rel, const char **out)
+{
+    if (!rel || !*rel || rel[0] == '/' || strstr(rel, ".."))
+        return rm__error(r->ctx, RM_ESPEC_VALUE, NULL,
+                         "output path '%s' must be relative to the output "
+                         "folder and stay inside it",
+                         rel ? rel : "");
+    for (size_t i = 0; i < r->n_staged; i++)
+        if (strcmp(r->staged[i].shown, rel) == 0)
+            return rm__error(r->ctx, RM_ESPEC_VALUE, NULL,
+                             "two outputs would both be written to '%s'; "
+                             "give them different names in `outputs`",
+                             rel);
+    if (rm__grow((void **)&r->staged, &r->cap_staged, r->n_staged + 1,
+                 sizeof *r->staged))
+        return RM_ENOMEM;
+    rm__staged *s = &r->staged[r->n_staged];
+    /* Flatten the relative path into one staged file name. */
+    char *flat = rm__strdup(rel);
+    if (!flat)
+        return RM_ENOMEM;
+    for (char *c = flat; *c; c++)
+        if (*c == '/')
+            *c = '_';
+    s->staged = rm__asprintf("%s/%zu-%s", r->stage_dir, r->n_staged, flat);
+    s->target = rm__asprintf("%s/%s", r->out_dir, rel);
+    s->shown = rm__strdup(rel);
+    free(flat);
+    if (!s->staged || !s->target || !s->shown) {
+        free(s->staged);
+        free(s->target);
+        free(s->shown);
+        return RM_ENOMEM;
+    }
+    r->n_staged++;
+    *out = s->staged;
+    return RM_OK;
+}
+
+static void remove_stage(rm__run *r)
+{
+    if (!r->stage_dir)
+        return;
+    for (size_t i = 0; i < r->n_staged; i++)
+        unlink(r->staged[i].staged);
+    rmdir(r->stage_dir);
+}
+
+static void fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+/* Move every staged file into place; the manifest was staged last, so it
+ * lands last and names only outputs already in place. */
+static int commit_stage(rm__run *r)
+{
+    for (size_t i = 0; i < r->n_staged; i++) {
+        rm__staged *s = &r->staged[i];
+        char *dir = parent_dir(s->target);
+        int bad = !dir || make_dirs(dir) != 0;
+        if (!bad && rename(s->staged, s->target) != 0)
+            bad = 1;
+        if (!bad)
+            fsync_dir(dir);
+        free(dir);
+        if (bad)
+            return rm__error(r->ctx, RM_EIO_WRITE, NULL,
+                             "cannot move output into place as '%s': %s; "
+                             "check that the output folder is writable",
+                             s->target, strerror(errno));
+    }
+    return RM_OK;
+}
+
+static int prepare_out_dir(rm__run *r)
+{
+    const char *dir = r->opt->out_dir ? r->opt->out_dir : r->b->spec->dir;
+    r->out_dir = rm__strdup(dir);
+    if (!r->out_dir)
+        return RM_ENOMEM;
+    if (make_dirs(r->out_dir) != 0)
+        return rm__error(r->ctx, RM_EIO_WRITE, NULL,
+                         "cannot create the output folder '%s': %s; choose "
+                         "a writable folder with -o DIR",
+                         r->out_dir, strerror(errno));
+    r->stage_dir = rm__asprintf("%s/.routemap-stage-%ld", r->out_dir,
+                                (long)getpid());
+    if (!r->stage_dir)
+        return RM_ENOMEM;
+    if (mkdir(r->stage_dir, 0700) != 0) {
+        int e = errno;
+        free(r->stage_dir);
+        r->stage_dir = NULL;
+        return rm__error(r->ctx, RM_EIO_WRITE, NULL,
+                         "cannot write into the output folder '%s': %s; "
+                         "choose a writable folder with -o DIR",
+                         r->out_dir, strerror(e));
+    }
+    return RM_OK;
+}
+
+static void free_run(rm__run *r)
+{
+    rm__catalog_free(&r->catalog);
+    if (r->inputs)
+        for (size_t i = 0; i < r->b->spec->n_layers; i++)
+            free(r->inputs[i].source);
+    free(r->inputs);
+    if (r->steps)
+        for (size_t i = 0; i < r->b->spec->n_steps; i++) {
+            free(r->steps[i].params_json);
+            free(r->steps[i].notes_json);
+            free(r->steps[i].outputs_json);
+        }
+    free(r->steps);
+    for (size_t i = 0; i < r->n_staged; i++) {
+        free(r->staged[i].staged);
+        free(r->staged[i].target);
+        free(r->staged[i].shown);
+    }
+    free(r->staged);
+    free(r->crs);
+    free(r->crs_name);
+    free(r->out_dir);
+    free(r->stage_dir);
+}
+
+int rm__briefing_execute(rm_context *ctx, rm_briefing *b, rm_registry *reg,
+                         const rm_run_options *opt)
+{
+    (void)reg;
+    rm__run r;
+    memset(&r, 0, sizeof r);
+    r.ctx = ctx;
+    r.b = b;
+    r.opt = opt;
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(r.run_time, sizeof r.run_time, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    r.inputs = rm_callocarray(b->spec->n_layers, sizeof *r.inputs);
+    r.steps = rm_callocarray(b->spec->n_steps, sizeof *r.steps);
+    int rc = r.inputs && r.steps ? RM_OK : RM_ENOMEM;
+    if (rc == RM_OK)
+        rc = prepare_out_dir(&r);
+    if (rc == RM_OK)
+        rc = rm__run_load_inputs(&r);
+    if (rc == RM_OK)
+        rc = rm__run_steps(&r);
+    if (rc == RM_OK)
+        rc = rm__run_exports(&r);
+    if (rc == RM_OK)
+        rc = rm__run_maps(&r);
+    if (rc == RM_OK)
+        rc = rm__run_manifest(&r);
+    if (rc == RM_OK)
+        rc = commit_stage(&r);
+    remove_stage(&r);
+    free_run(&r);
+    return rc;
+}
