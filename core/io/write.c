@@ -429,6 +429,7 @@ static OGRFieldType ogr_field_type(rm_field_type t)
     }
 }
 
+/* A failure of the file as a whole (create, commit, close). */
 static int write_error(writer *w, const char *layer, int64_t fid,
                        const char *what)
 {
@@ -436,6 +437,19 @@ static int write_error(writer *w, const char *layer, int64_t fid,
     return rm__error(w->ctx, RM_EIO_WRITE, &loc,
                      "%s: %s; check that the folder exists and is writable "
                      "and the disk is not full",
+                     what, rm__gdal_reason(&w->cap));
+}
+
+/* A failure GDAL ties to the layer's content (field names, values). */
+static int data_error(writer *w, const char *layer, int64_t fid,
+                      const char *what)
+{
+    rm_location loc = rm__loc_data(w->path, layer, fid);
+    return rm__error(w->ctx, RM_EIO_WRITE, &loc,
+                     "%s: %s; fix what GDAL names (e.g. rename a field) or "
+                     "choose another format; if it is about the file, "
+                     "check that the folder is writable and the disk is "
+                     "not full",
                      what, rm__gdal_reason(&w->cap));
 }
 
@@ -453,10 +467,10 @@ static int add_field(writer *w, OGRLayerH ol, const char *layer,
     char what[400];
     snprintf(what, sizeof what, "cannot create field '%s'", name);
     if (e != OGRERR_NONE)
-        return write_error(w, layer, -1, what);
+        return data_error(w, layer, -1, what);
     int idx = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(ol), name);
     if (idx < 0)
-        return write_error(w, layer, -1, what);
+        return data_error(w, layer, -1, what);
     *out_index = idx;
     return RM_OK;
 }
@@ -559,8 +573,8 @@ static int create_feature(writer *w, OGRLayerH ol, const layer_job *job,
 {
     if (OGR_L_CreateFeature(ol, f) == OGRERR_NONE)
         return RM_OK;
-    return write_error(w, job->name, rm_layer_fids(job->l)[i],
-                       "cannot write feature");
+    return data_error(w, job->name, rm_layer_fids(job->l)[i],
+                      "cannot write feature");
 }
 
 /* ---- GPX --------------------------------------------------------------- */
@@ -782,7 +796,7 @@ static int write_layer(writer *w, const rm_layer *l)
     OGRLayerH ol = GDALDatasetCreateLayer(w->ds, ogr_name, job.srs, ot, lco);
     CSLDestroy(lco);
     if (!ol) {
-        rc = write_error(w, job.name, -1, "cannot create the layer");
+        rc = data_error(w, job.name, -1, "cannot create the layer");
         layer_job_free(&job);
         return rc;
     }

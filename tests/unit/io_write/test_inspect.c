@@ -48,7 +48,8 @@ static void make_gpkg(void)
     OGR_Fld_SetSubType(fd, OFSTBoolean);
     assert_int_equal(OGR_L_CreateField(l, fd, TRUE), OGRERR_NONE);
     OGR_Fld_Destroy(fd);
-    double pts[3][2] = {{500000, 1600000}, {512345.5, 1590000}, {499000, 1620000}};
+    double pts[3][2] = {
+        {500000, 1600000}, {512345.5, 1590000}, {499000, 1620000}};
     for (int i = 0; i < 3; i++) {
         OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
         OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);

@@ -920,7 +920,23 @@ static void test_failure_keeps_existing_target(void **state)
     assert_true(rm_layer_begin_feature(bad, 1) >= 0);
     assert_int_equal(rm_layer_add_part(bad, p, 1, NULL, 1), RM_OK);
     rm_layer *two[2] = {make_polygons(), bad};
-    assert_int_equal(rm_io_write(ctx, out, two, 2, NULL), RM_EIO_WRITE);
+    /* GDAL's complaint goes into the error, never to stderr. */
+    fflush(stderr);
+    int saved = dup(2);
+    assert_true(saved >= 0);
+    FILE *errf = fopen(path_in("stderr.txt"), "w+");
+    assert_non_null(errf);
+    assert_true(dup2(fileno(errf), 2) >= 0);
+    int rc = rm_io_write(ctx, out, two, 2, NULL);
+    fflush(stderr);
+    assert_true(dup2(saved, 2) >= 0);
+    close(saved);
+    long err_len = ftell(errf) >= 0 ? (fseek(errf, 0, SEEK_END), ftell(errf))
+                                    : -1;
+    fclose(errf);
+    unlink(path_in("stderr.txt"));
+    assert_int_equal(rc, RM_EIO_WRITE);
+    assert_int_equal(err_len, 0);
     assert_int_equal(rm_errcode(ctx), RM_EIO_WRITE);
     /* The message names the file, the layer and GDAL's reason. */
     assert_non_null(strstr(rm_errmsg(ctx), "keep.gpkg"));
