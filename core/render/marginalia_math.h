@@ -178,7 +178,7 @@ typedef struct rm__map_label {
 typedef struct rm__polylines {
     double *xy;           /* interleaved x, y; map CRS units */
     size_t n_points;
-    size_t *offsets;      /* n_lines + 1 entries (NULL when n_lines == 0) */
+    size_t *offsets;      /* n_lines + 1 entries (may be NULL if none) */
     rm__line_kind *kinds; /* n_lines entries */
     double *values;       /* n_lines entries: degrees or metres */
     size_t n_lines;
