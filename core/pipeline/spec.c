@@ -936,6 +936,22 @@ static int parse_layer(parser *p, const rm__ynode *k, const rm__ynode *v,
                     "layer '%s' sets both 'wkt' and 'x'/'y'; keep one way "
                     "to read the geometry",
                     l->name);
+    /* a sensitive field must never be read, so it cannot have a role */
+    const rm__spec_text *used[] = {
+        &l->role_fields[RM_ROLE_ID], &l->role_fields[RM_ROLE_TIME],
+        &l->role_fields[RM_ROLE_KIND], &l->role_fields[RM_ROLE_WEIGHT],
+        &l->x, &l->y, &l->wkt};
+    static const char *const used_keys[] = {"id", "time", "kind", "weight",
+                                            "x",  "y",    "wkt"};
+    for (size_t i = 0; i < l->sensitive.n; i++)
+        for (size_t j = 0; j < sizeof used / sizeof *used; j++)
+            if (used[j]->s && strcmp(used[j]->s, l->sensitive.items[i]) == 0)
+                return perr(p, RM_ESPEC_VALUE, l->sensitive.item_locs[i],
+                            "layer '%s' marks '%s' sensitive but also reads "
+                            "it as '%s'; sensitive fields are never loaded: "
+                            "remove one of the two",
+                            l->name, show(&sh, l->sensitive.items[i]),
+                            used_keys[j]);
     return RM_OK;
 }
 
@@ -1346,7 +1362,10 @@ static const char *format_from_path(const char *path)
     return NULL;
 }
 
-static int parse_pdf(parser *p, const rm__ynode *map, int *disabled)
+/* pdf: a name, true (the default name) or false; *asked: where it was
+   asked for explicitly (line 0: not asked). */
+static int parse_pdf(parser *p, const rm__ynode *map, int *disabled,
+                     rm__spec_loc *asked)
 {
     rm__spec_outputs *o = &p->s->outputs;
     const rm__ynode *v;
@@ -1356,8 +1375,11 @@ static int parse_pdf(parser *p, const rm__ynode *map, int *disabled)
         return rc;
     if (v->plain && parse_bool(v->text, &b) == 0) {
         *disabled = !b;
+        if (b)
+            *asked = loc_of(v);
         return RM_OK; /* true: the default name */
     }
+    *asked = loc_of(v);
     if (v->text[0] == '\0')
         return perr(p, RM_ESPEC_VALUE, loc_of(v),
                     "'pdf' in outputs is empty; write a file name such as "
@@ -1377,8 +1399,10 @@ static int parse_outputs(parser *p, const rm__ynode *key,
     static const char *const formats[] = {"GPKG", "GeoJSON", "CSV", "GPX"};
     static const char *const crss[] = {"analysis", "wgs84"};
     const char *what = "outputs";
+    shown sh;
     rm__spec_outputs *o = &p->s->outputs;
     int rc, pdf_disabled = 0;
+    rm__spec_loc pdf_asked = {0, 0};
     o->png_dpi = 150;
     if (key) {
         o->loc = loc_of(key);
@@ -1391,7 +1415,7 @@ static int parse_outputs(parser *p, const rm__ynode *key,
     if (map && map->kind == RM__YNODE_MAP) {
         if ((rc = check_keys(p, map, keys, sizeof keys / sizeof *keys,
                              what)) ||
-            (rc = parse_pdf(p, map, &pdf_disabled)) ||
+            (rc = parse_pdf(p, map, &pdf_disabled, &pdf_asked)) ||
             (rc = get_bool(p, map, "svg", what, &o->svg, &o->svg_loc)) ||
             (rc = get_text(p, map, o->loc, "export", what, TEXT_NONEMPTY,
                            "results.gpkg", &o->export_path)) ||
@@ -1464,7 +1488,21 @@ static int parse_outputs(parser *p, const rm__ynode *key,
                         "cannot tell the export format from '%s'; end the "
                         "name with .gpkg, .geojson, .csv or .gpx, or add "
                         "'export_format: GPKG'",
-                        o->export_path.s);
+                        show(&sh, o->export_path.s));
+    }
+    /* maps asked for without pages to draw them on */
+    if (p->s->n_pages == 0) {
+        const char *maps = pdf_asked.line ? "pdf" : o->png ? "png"
+                                                          : o->svg ? "svg"
+                                                                   : NULL;
+        rm__spec_loc at = pdf_asked.line ? pdf_asked
+                                         : o->png ? o->png_loc : o->svg_loc;
+        if (maps)
+            return perr(p, RM_ESPEC_MISSING, at,
+                        "'%s' in outputs asks for maps but the briefing has "
+                        "no 'pages'; add 'pages: [{title: ..., layers: "
+                        "[...]}]' or remove '%s'",
+                        maps, maps);
     }
     if (!o->manifest.s && (rc = set_text(p, &o->manifest, "manifest.json")))
         return rc;

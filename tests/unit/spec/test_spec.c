@@ -590,6 +590,11 @@ static void test_out_of_range(void **state)
                  "layers: {a: a.gpkg}\n"
                  "outputs: {export: results.shp}\n",
                  RM_ESPEC_VALUE, 3, 19, "export_format");
+    /* a sensitive field may not also be read for a role */
+    expect_error("briefing: {title: T, date: 2026-10-01}\n"
+                 "layers:\n"
+                 "  a: {source: a.gpkg, id: who, sensitive: [phone, who]}\n",
+                 RM_ESPEC_VALUE, 3, 51, "also reads it as 'id'");
 }
 
 static void test_missing(void **state)
@@ -630,6 +635,15 @@ static void test_missing(void **state)
     expect_error("briefing: {title: T, date: 2026-10-01}\n"
                  "layers: {a: {source: a.csv, x: lon}}\n",
                  RM_ESPEC_MISSING, 2, 32, "not 'y'");
+    /* maps without pages */
+    expect_error("briefing: {title: T, date: 2026-10-01}\n"
+                 "layers: {a: a.gpkg}\n"
+                 "outputs: {pdf: b.pdf}\n",
+                 RM_ESPEC_MISSING, 3, 16, "no 'pages'");
+    expect_error("briefing: {title: T, date: 2026-10-01}\n"
+                 "layers: {a: a.gpkg}\n"
+                 "outputs: {pdf: false, svg: yes}\n",
+                 RM_ESPEC_MISSING, 3, 28, "remove 'svg'");
 }
 
 static void test_duplicates_and_identifiers(void **state)
