@@ -212,6 +212,15 @@ static int on_edge(const rm_bbox *b, double x, double y)
     return -1;
 }
 
+/* Close the open line; a last point exactly on the frame is an exit. */
+static int end_on_frame(clip_job *job, double x, double y, double dx,
+                        double dy)
+{
+    int rc = crossing(job, x, y, on_edge(&job->box, x, y), dx, dy);
+    pl_end(job->pl, job->kind, job->value);
+    return rc;
+}
+
 /*
  * Clip the polyline xy[0..n) (NaN points break it) to job->box with
  * Liang-Barsky per segment, appending the visible pieces to job->pl and a
@@ -223,13 +232,14 @@ static int clip_polyline(clip_job *job, const double *xy, size_t n)
     static const int edge_of[4] = {RM__EDGE_LEFT, RM__EDGE_RIGHT,
                                    RM__EDGE_BOTTOM, RM__EDGE_TOP};
     int open = 0, rc;
+    double lx = 0, ly = 0, ldx = 0, ldy = 1; /* last point and direction */
     for (size_t i = 0; i + 1 < n; i++) {
         double x0 = xy[2 * i], y0 = xy[2 * i + 1];
         double x1 = xy[2 * i + 2], y1 = xy[2 * i + 3];
         if (!isfinite(x0) || !isfinite(y0) || !isfinite(x1) ||
             !isfinite(y1)) {
-            if (open)
-                pl_end(job->pl, job->kind, job->value);
+            if (open && (rc = end_on_frame(job, lx, ly, ldx, ldy)) != RM_OK)
+                return rc;
             open = 0;
             continue;
         }
@@ -288,16 +298,18 @@ static int clip_polyline(clip_job *job, const double *xy, size_t n)
                 return rc;
             open = 1;
             /* Entering: through an edge, or from a vertex lying exactly on
-             * the frame after an outside stretch. */
-            int e = ein;
-            if (e < 0 && i > 0 && isfinite(xy[2 * i - 2]) &&
-                isfinite(xy[2 * i - 1]))
-                e = on_edge(b, ax, ay);
+             * the frame (after an outside stretch, or where the line
+             * starts, e.g. a meridian ending at a pole on the frame). */
+            int e = ein >= 0 ? ein : on_edge(b, ax, ay);
             if ((rc = crossing(job, ax, ay, e, dx, dy)) != RM_OK)
                 return rc;
         }
         if ((rc = pl_add(job->pl, bx, by)) != RM_OK)
             return rc;
+        lx = bx;
+        ly = by;
+        ldx = dx;
+        ldy = dy;
         if (eout >= 0) {
             if ((rc = crossing(job, bx, by, eout, dx, dy)) != RM_OK)
                 return rc;
@@ -305,8 +317,8 @@ static int clip_polyline(clip_job *job, const double *xy, size_t n)
             open = 0;
         }
     }
-    if (open)
-        pl_end(job->pl, job->kind, job->value);
+    if (open && (rc = end_on_frame(job, lx, ly, ldx, ldy)) != RM_OK)
+        return rc;
     return RM_OK;
 }
 
@@ -376,19 +388,92 @@ static int pick_interval(double lo, double hi)
 
 #define DENSIFY 128 /* segments per graticule line */
 
-/* Densify a line in lon/lat, project it and clip it. */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/*
+ * Copy the projected line xy[0..n) (projected from lon/lat ll[0..n)) into
+ * out, cut wherever one step is over 20 times the median step: the line
+ * wraps round the projection's edge there (a parallel reaching lon0 + 180
+ * jumps to the other side of the map). Each side of a cut is extended to
+ * the wrap, found by bisection in lon/lat, and a NaN point separates them.
+ * Returns the number of points in out (at most 4n).
+ */
+static size_t break_jumps(rm_transform *to_map, const double *ll,
+                          const double *xy, size_t n, double *out)
+{
+    double len[DENSIFY], sorted[DENSIFY];
+    size_t m = 0;
+    for (size_t i = 0; i + 1 < n && i < DENSIFY; i++) {
+        len[i] = hypot(xy[2 * i + 2] - xy[2 * i], xy[2 * i + 3] -
+                                                      xy[2 * i + 1]);
+        if (isfinite(len[i]))
+            sorted[m++] = len[i];
+    }
+    double limit = INFINITY;
+    if (m > 0) {
+        qsort(sorted, m, sizeof *sorted, cmp_double);
+        limit = 20.0 * sorted[m / 2];
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        out[2 * k] = xy[2 * i];
+        out[2 * k + 1] = xy[2 * i + 1];
+        k++;
+        if (!(i + 1 < n && i < DENSIFY && isfinite(len[i]) &&
+              len[i] > limit))
+            continue;
+        /* Bisect the wrap between vertices i (side a) and i + 1 (b). */
+        const double *pa = &xy[2 * i], *pb = &xy[2 * i + 2];
+        double la[2] = {ll[2 * i], ll[2 * i + 1]};
+        double lb[2] = {ll[2 * i + 2], ll[2 * i + 3]};
+        double qa[2] = {pa[0], pa[1]}, qb[2] = {pb[0], pb[1]};
+        for (int it = 0; it < 50; it++) {
+            double lm[2] = {0.5 * (la[0] + lb[0]), 0.5 * (la[1] + lb[1])};
+            double q[2] = {lm[0], lm[1]};
+            if (rm_transform_apply(to_map, q, 1, NULL) != RM_OK ||
+                !isfinite(q[0]) || !isfinite(q[1]))
+                break;
+            if (hypot(q[0] - pa[0], q[1] - pa[1]) <=
+                hypot(q[0] - pb[0], q[1] - pb[1])) {
+                memcpy(la, lm, sizeof la);
+                memcpy(qa, q, sizeof qa);
+            } else {
+                memcpy(lb, lm, sizeof lb);
+                memcpy(qb, q, sizeof qb);
+            }
+        }
+        out[2 * k] = qa[0];
+        out[2 * k + 1] = qa[1];
+        out[2 * k + 2] = out[2 * k + 3] = NAN;
+        out[2 * k + 4] = qb[0];
+        out[2 * k + 5] = qb[1];
+        k += 3;
+    }
+    return k;
+}
+
+/* Densify a line in lon/lat, project it and clip it. `buf` holds
+ * 2 * (6 * DENSIFY + 6) doubles. */
 static int graticule_line(clip_job *job, rm_transform *to_map, int meridian,
                           double fixed, double lo, double hi, double *buf)
 {
+    double *ll = buf, *xy = buf + 2 * (DENSIFY + 1);
     for (int i = 0; i <= DENSIFY; i++) {
         double v = lo + (hi - lo) * i / DENSIFY;
-        buf[2 * i] = meridian ? fixed : v;
-        buf[2 * i + 1] = meridian ? v : fixed;
+        ll[2 * i] = meridian ? fixed : v;
+        ll[2 * i + 1] = meridian ? v : fixed;
     }
-    int rc = rm_transform_apply(to_map, buf, DENSIFY + 1, NULL);
+    memcpy(xy, ll, 2 * (DENSIFY + 1) * sizeof *xy);
+    int rc = rm_transform_apply(to_map, xy, DENSIFY + 1, NULL);
     if (rc != RM_OK)
         return rc;
-    return clip_polyline(job, buf, DENSIFY + 1);
+    double *broken = buf + 4 * (DENSIFY + 1);
+    size_t n = break_jumps(to_map, ll, xy, DENSIFY + 1, broken);
+    return clip_polyline(job, broken, n);
 }
 
 void rm__graticule_free(rm__graticule *g)
@@ -419,8 +504,9 @@ int rm__graticule_build(rm_context *ctx, rm__graticule *out, const char *crs,
         ll.maxx += 360.0;
     ll.miny = fmax(ll.miny, -90.0);
     ll.maxy = fmin(ll.maxy, 90.0);
-    if (ll.maxx - ll.minx > 360.0)
-        ll.maxx = ll.minx + 360.0;
+    /* A full turn: -180 and 180 are one meridian, count it once. */
+    if (ll.maxx - ll.minx >= 360.0 - 1e-9)
+        ll.maxx = ll.minx + 360.0 - 1e-6;
 
     int ilon = pick_interval(ll.minx, ll.maxx);
     int ilat = pick_interval(ll.miny, ll.maxy);
@@ -431,7 +517,7 @@ int rm__graticule_build(rm_context *ctx, rm__graticule *out, const char *crs,
     out->lon_interval_deg = ilon / 60.0;
     out->lat_interval_deg = ilat / 60.0;
 
-    buf = rm_mallocarray(2 * (DENSIFY + 1), sizeof *buf);
+    buf = rm_mallocarray(2 * (6 * DENSIFY + 6), sizeof *buf);
     if (!buf) {
         rc = rm__error(ctx, RM_ENOMEM, NULL, "out of memory (graticule)");
         goto done;

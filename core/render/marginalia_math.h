@@ -50,8 +50,8 @@
  * @param lon           longitude, degrees (any value; wrapped).
  * @param alt_km        height above the WGS 84 ellipsoid, km.
  * @param decimal_year  e.g. 2026.5 (see rm__decimal_year).
- * @return RM_OK, or RM_EINVAL for a non-finite input or |lat| > 90
- *         (outputs set to NAN and 0).
+ * @return RM_OK, or RM_EINVAL for a non-finite input, |lat| > 90 or a
+ *         height outside -10 .. 1000 km (outputs set to NAN and 0).
  */
 int rm__wmm_declination(rm_context *ctx, double *out_deg, int *out_valid,
                         double lat, double lon, double alt_km,

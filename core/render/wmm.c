@@ -89,9 +89,10 @@ int rm__wmm_declination(rm_context *ctx, double *out_deg, int *out_valid,
                          lat, lon, alt_km, decimal_year);
     if (alt_km < -10.0 || alt_km > 1000.0)
         return rm__error(ctx, RM_EINVAL, NULL,
-                         "height %g km is outside the range where the "
-                         "World Magnetic Model applies (-1 to 850 km); "
-                         "give the height above the ellipsoid in km",
+                         "height %g km is outside -10 .. 1000 km (the "
+                         "World Magnetic Model is specified for -1 .. "
+                         "850 km); give the height above the ellipsoid "
+                         "in km",
                          alt_km);
 
     /* Geodetic to geocentric spherical coordinates (report eq. 7). */

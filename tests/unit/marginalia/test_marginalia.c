@@ -645,10 +645,53 @@ static void test_graticule_bad(void **state)
     assert_int_equal(rm__graticule_build(ctx, &g, "nonsense", ok), RM_ECRS);
     assert_int_equal(g.n_labels, 0);
     rm__graticule_free(&g);
-    /* A whole-world lon/lat map does not crash and stays bounded. */
+}
+
+/*
+ * Whole world in lon/lat: lon spans a full turn (-180 and 180 are one
+ * meridian): 30 degrees would give 12 meridians, 45 gives 8 (180, 135W ..
+ * 135E). Lat -90..90: 20 gives 10, 30 gives 7; the common 45 still gives
+ * 5 (3 parallels, the poles are points): 45 for both. Each meridian runs
+ * from the bottom edge (90S) to the top edge (90N): 16 labels; each
+ * parallel from the left edge to the right: 6 labels.
+ */
+static void test_graticule_world(void **state)
+{
+    rm_context *ctx = *state;
+    rm__graticule g;
     rm_bbox w = {-180, -90, 180, 90};
     assert_int_equal(rm__graticule_build(ctx, &g, "EPSG:4326", w), RM_OK);
-    assert_true(g.lines.n_lines > 0 && g.lines.n_lines < 40);
+    assert_true(g.lon_interval_deg == 45.0 && g.lat_interval_deg == 45.0);
+    assert_int_equal(g.lines.n_lines, 11);
+    assert_int_equal(g.n_labels, 22);
+    assert_true(has_label(g.labels, g.n_labels, "180\xc2\xb0",
+                          RM__EDGE_BOTTOM));
+    assert_true(has_label(g.labels, g.n_labels, "45\xc2\xb0S",
+                          RM__EDGE_RIGHT));
+    rm__graticule_free(&g);
+
+    /*
+     * Web Mercator, whole world (lat to 85.05): the same 45 degree
+     * intervals. A parallel reaches 180 degrees from the central meridian
+     * at both side edges; PROJ wraps 180E to 180W, which must not become a
+     * segment across the map: every step is shorter than a quarter of the
+     * width, and each parallel is labelled on both sides.
+     */
+    rm_bbox m = {-20037508, -20037508, 20037508, 20037508};
+    assert_int_equal(rm__graticule_build(ctx, &g, "EPSG:3857", m), RM_OK);
+    assert_true(g.lon_interval_deg == 45.0 && g.lat_interval_deg == 45.0);
+    for (size_t i = 0; i < g.lines.n_lines; i++)
+        for (size_t j = g.lines.offsets[i] + 1; j < g.lines.offsets[i + 1];
+             j++) {
+            const double *a = &g.lines.xy[2 * (j - 1)], *b = a + 2;
+            assert_true(hypot(b[0] - a[0], b[1] - a[1]) < 1e7);
+        }
+    assert_true(has_label(g.labels, g.n_labels, "0\xc2\xb0",
+                          RM__EDGE_LEFT));
+    assert_true(has_label(g.labels, g.n_labels, "0\xc2\xb0",
+                          RM__EDGE_RIGHT));
+    assert_true(has_label(g.labels, g.n_labels, "45\xc2\xb0N",
+                          RM__EDGE_RIGHT));
     rm__graticule_free(&g);
 }
 
@@ -912,6 +955,7 @@ int main(void)
         cmocka_unit_test(test_graticule_sahel_laea),
         cmocka_unit_test(test_graticule_minutes),
         cmocka_unit_test(test_graticule_bad),
+        cmocka_unit_test(test_graticule_world),
         cmocka_unit_test(test_utm_zone_band),
         cmocka_unit_test(test_mgrs_square),
         cmocka_unit_test(test_utm_grid_sahel),
