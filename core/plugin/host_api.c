@@ -23,8 +23,8 @@ static _Thread_local rm_step *current;
 
 static void log_to_context(rm_step *s, int level, const char *msg)
 {
-    rm_log(s->ctx, (rm_log_level)level, "step '%s' (plugin %s): %s",
-           s->step_id, s->desc->name, msg);
+    rm_log(s->ctx, (rm_log_level)level, "step '%s' (plugin %s %s): %s",
+           s->step_id, s->desc->name, s->desc->version, msg);
 }
 
 static void progress_to_callback(rm_step *s, double fraction)
@@ -654,9 +654,15 @@ static int64_t api_begin_feature(rm_layer *l, int64_t fid)
 static int api_add_part(rm_layer *l, const double *xy, size_t n,
                         const double *times, int outer)
 {
-    return writable(l, "add_part")
-               ? rm_layer_add_part(l, xy, n, times, outer)
-               : RM_EINVAL;
+    if (!writable(l, "add_part"))
+        return RM_EINVAL;
+    if (n == 0 || !xy) {
+        rm__step_misuse(current, RM_EPLUGIN_OUTPUT,
+                        "add_part was given a part without coordinates "
+                        "in output '%s'", rm_layer_name(l));
+        return RM_EINVAL;
+    }
+    return rm_layer_add_part(l, xy, n, times, outer);
 }
 
 static int api_set_int(rm_layer *l, int f, int64_t v)

@@ -186,6 +186,11 @@ static size_t edit_distance(const char *a, const char *b)
 /* Is `cand` a plausible intended spelling of `typed`? */
 static int close_to(const char *typed, const char *cand)
 {
+    size_t lt = strlen(typed), lc = strlen(cand);
+    size_t shorter = lt < lc ? lt : lc;
+    /* "hexagon" for "hex", "dist" for "distance" */
+    if (shorter >= 3 && strncasecmp(typed, cand, shorter) == 0)
+        return 1;
     size_t d = edit_distance(typed, cand);
     size_t len = strlen(cand);
     size_t limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
@@ -826,6 +831,18 @@ const rm__param_value *rm__params_at(const rm__params *p, size_t i)
     return p && i < p->n ? &p->values[i] : NULL;
 }
 
+/* The shortest of %.15g, %.16g, %.17g that reads back exactly. */
+static void json_real(rm_strbuf *sb, double v)
+{
+    char buf[40];
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    rm_strbuf_append(sb, buf);
+}
+
 static void json_item(const rm__param_value *v, size_t k, rm_strbuf *sb)
 {
     int b = base_type(v->desc);
@@ -834,7 +851,7 @@ static void json_item(const rm__param_value *v, size_t k, rm_strbuf *sb)
     else if (v->ints)
         rm_strbuf_printf(sb, "%lld", (long long)v->ints[k]);
     else if (v->reals)
-        rm_strbuf_printf(sb, "%.17g", v->reals[k]);
+        json_real(sb, v->reals[k]);
     else
         rm_strbuf_json_string(sb, v->strings[k]);
 }
