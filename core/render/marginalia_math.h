@@ -274,7 +274,10 @@ typedef struct rm__utm_grid {
  * identifiers ("31P BT", band letter of the labelled point) sit at the
  * centre of the visible part of each 100 km square (computed in UTM
  * coordinates, exact when the map CRS is that UTM zone) when that point
- * lies in the extent and the zone.
+ * lies in the extent and the zone; parts narrower than a quarter of a
+ * square (or of the map, when it is smaller) get none. For a very large
+ * map (a continent) this is still one zone's grid: the caller decides
+ * whether to draw it.
  *
  * @param[out] out caller frees with rm__utm_grid_free (also on error).
  * @return RM_OK, RM_EINVAL, RM_ECRS (centre outside 80°S..84°N or not
