@@ -33,7 +33,6 @@ struct rm_step {
      * parent instead of the context. */
     void (*emit_log)(rm_step *step, int level, const char *msg);
     void (*emit_progress)(rm_step *step, double fraction);
-    void *emit_ud;
 };
 
 /** The host table handed to every plugin (static lifetime). */

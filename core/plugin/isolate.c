@@ -137,6 +137,8 @@ static void child_main(rm_step *s, int fd)
     write_full(codes, sizeof codes);
     send_text(fm);
     send_text(mm);
+    fflush(stdout); /* what the plugin printed itself */
+    fflush(stderr);
     _exit(child_write_failed ? 3 : 0);
 }
 
