@@ -310,7 +310,8 @@ int rm_layer_add_part(rm_layer *l, const double *xy, size_t n,
         for (size_t i = 0; i < l->n_coords; i++)
             l->vtime[i] = NAN;
     }
-    memcpy(l->xy + 2 * l->n_coords, xy, n * 2 * sizeof *xy);
+    if (n > 0)
+        memcpy(l->xy + 2 * l->n_coords, xy, n * 2 * sizeof *xy);
     if (l->vtime) {
         for (size_t i = 0; i < n; i++)
             l->vtime[l->n_coords + i] = times ? times[i] : NAN;

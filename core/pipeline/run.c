@@ -50,7 +50,7 @@ static char *parent_dir(const char *path)
     return d;
 }
 
-int rm__run_stage(rm__run *r, const char *rel, const char **out)
+static int check_rel(rm__run *r, const char *rel)
 {
     if (!rel || !*rel || rel[0] == '/' || strstr(rel, ".."))
         return rm__error(r->ctx, RM_ESPEC_VALUE, NULL,
@@ -66,18 +66,15 @@ int rm__run_stage(rm__run *r, const char *rel, const char **out)
     if (rm__grow((void **)&r->staged, &r->cap_staged, r->n_staged + 1,
                  sizeof *r->staged))
         return RM_ENOMEM;
+    return RM_OK;
+}
+
+static int add_staged(rm__run *r, char *staged, const char *rel)
+{
     rm__staged *s = &r->staged[r->n_staged];
-    /* Flatten the relative path into one staged file name. */
-    char *flat = rm__strdup(rel);
-    if (!flat)
-        return RM_ENOMEM;
-    for (char *c = flat; *c; c++)
-        if (*c == '/')
-            *c = '_';
-    s->staged = rm__asprintf("%s/%zu-%s", r->stage_dir, r->n_staged, flat);
+    s->staged = staged;
     s->target = rm__asprintf("%s/%s", r->out_dir, rel);
     s->shown = rm__strdup(rel);
-    free(flat);
     if (!s->staged || !s->target || !s->shown) {
         free(s->staged);
         free(s->target);
@@ -85,8 +82,34 @@ int rm__run_stage(rm__run *r, const char *rel, const char **out)
         return RM_ENOMEM;
     }
     r->n_staged++;
-    *out = s->staged;
     return RM_OK;
+}
+
+int rm__run_adopt(rm__run *r, const char *staged_path, const char *rel)
+{
+    int rc = check_rel(r, rel);
+    return rc ? rc : add_staged(r, rm__strdup(staged_path), rel);
+}
+
+int rm__run_stage(rm__run *r, const char *rel, const char **out)
+{
+    int rc = check_rel(r, rel);
+    if (rc)
+        return rc;
+    /* Flatten the relative path into one staged file name. */
+    char *flat = rm__strdup(rel);
+    if (!flat)
+        return RM_ENOMEM;
+    for (char *c = flat; *c; c++)
+        if (*c == '/')
+            *c = '_';
+    char *staged = rm__asprintf("%s/%zu-%s", r->stage_dir, r->n_staged,
+                                flat);
+    free(flat);
+    rc = add_staged(r, staged, rel);
+    if (rc == RM_OK)
+        *out = r->staged[r->n_staged - 1].staged;
+    return rc;
 }
 
 static void remove_stage(rm__run *r)
@@ -95,6 +118,10 @@ static void remove_stage(rm__run *r)
         return;
     for (size_t i = 0; i < r->n_staged; i++)
         unlink(r->staged[i].staged);
+    char *maps = rm__asprintf("%s/maps", r->stage_dir);
+    if (maps)
+        rmdir(maps);
+    free(maps);
     rmdir(r->stage_dir);
 }
 

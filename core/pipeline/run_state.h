@@ -63,4 +63,10 @@ int rm__run_manifest(rm__run *r);
  */
 int rm__run_stage(rm__run *r, const char *rel, const char **out);
 
+/**
+ * Adopt a file already written inside the staging folder as the output
+ * `rel` (relative to the output folder); it is moved with the others.
+ */
+int rm__run_adopt(rm__run *r, const char *staged_path, const char *rel);
+
 #endif

@@ -760,7 +760,7 @@ static int parse_briefing(parser *p, const rm__ynode *key,
 {
     static const char *const keys[] = {
         "title",  "subtitle",   "classification", "classification_color",
-        "organisation", "author", "disclaimer", "date",
+        "organisation", "author", "disclaimer", "sources", "date",
         "crs",    "area",       "period"};
     const char *what = "briefing";
     rm__spec_briefing *b = &p->s->briefing;
@@ -790,6 +790,8 @@ static int parse_briefing(parser *p, const rm__ynode *key,
                        &b->author)) ||
         (rc = get_text(p, map, b->loc, "disclaimer", what, 0, "",
                        &b->disclaimer)) ||
+        (rc = get_text(p, map, b->loc, "sources", what, 0, "",
+                       &b->sources)) ||
         (rc = get_text(p, map, b->loc, "crs", what, TEXT_NONEMPTY,
                        "auto", &b->crs)))
         return rc;

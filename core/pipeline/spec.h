@@ -56,6 +56,7 @@ typedef struct rm__spec_briefing {
     rm__spec_text organisation;
     rm__spec_text author;
     rm__spec_text disclaimer;
+    rm__spec_text sources;        /* footer credit for the data sources */
     int64_t date_ms;              /* ms since epoch UTC: `date` (start of
                                      that day) or else the period end */
     rm__spec_loc date_loc;        /* of `date`, or of `period` */

@@ -85,6 +85,7 @@ void rm__spec_destroy(rm__spec *s)
     free_text(&b->organisation);
     free_text(&b->author);
     free_text(&b->disclaimer);
+    free_text(&b->sources);
     free_text(&b->crs);
     if (s->layers)
         for (size_t i = 0; i < s->n_layers; i++)

@@ -23,6 +23,7 @@
 #include <stdarg.h>
 
 #include "common.h"
+#include "errors.h"
 #include "types.h"
 
 #ifdef __cplusplus

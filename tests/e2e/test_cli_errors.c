@@ -49,6 +49,7 @@ static const char *briefing(const char *name, const char *body)
              "briefing:\n"
              "  title: Test briefing\n"
              "  area: [0, 14, 1, 15]\n"
+             "  date: 2026-10-01\n"
              "%s",
              body);
     return e2e_write(name, text);
@@ -82,7 +83,7 @@ static void test_missing_data_file(void **s)
     const char *b = briefing("missing.yaml",
                              "layers:\n"
                              "  incidents: {source: nowhere.gpkg}\n");
-    const char *want[] = {"missing.yaml:5:3", "nowhere.gpkg", NULL};
+    const char *want[] = {"missing.yaml:6:3", "nowhere.gpkg", NULL};
     expect_failure(b, EXIT_DATA, want);
 }
 
@@ -93,7 +94,7 @@ static void test_unreadable_layer(void **s)
                              "layers:\n"
                              "  incidents: {source: incidents.csv, "
                              "layer: nosuch}\n");
-    const char *want[] = {"badlayer.yaml:5:3", "nosuch", "incidents", NULL};
+    const char *want[] = {"badlayer.yaml:6:3", "nosuch", "incidents", NULL};
     expect_failure(b, EXIT_DATA, want);
 }
 
@@ -111,7 +112,7 @@ static void test_unknown_key(void **s)
     (void)s;
     const char *b = briefing("key.yaml", "layers:\n"
                                          "  incidents: {sorce: incidents.csv}\n");
-    const char *want[] = {"key.yaml:5:15", "sorce", "source", NULL};
+    const char *want[] = {"key.yaml:6:15", "sorce", "source", NULL};
     expect_failure(b, EXIT_SPEC, want);
 }
 
@@ -120,8 +121,9 @@ static void test_wrong_type(void **s)
     (void)s;
     const char *b = e2e_write("type.yaml", "briefing:\n"
                                            "  title: T\n"
+                                           "  date: 2026-10-01\n"
                                            "  area: [west, 14, 1, 15]\n");
-    const char *want[] = {"type.yaml:3:", "west", NULL};
+    const char *want[] = {"type.yaml:4:", "west", NULL};
     expect_failure(b, EXIT_SPEC, want);
 }
 
@@ -133,7 +135,7 @@ static void test_unknown_plugin(void **s)
                              "  incidents: incidents.csv\n"
                              "steps:\n"
                              "  - {id: b, plugin: bufer, input: incidents}\n");
-    const char *want[] = {"plugin.yaml:7:", "bufer", "buffer", NULL};
+    const char *want[] = {"plugin.yaml:8:", "bufer", "buffer", NULL};
     expect_failure(b, EXIT_PLUGIN, want);
 }
 
@@ -144,7 +146,7 @@ static void test_missing_parameter(void **s)
                                            "  incidents: incidents.csv\n"
                                            "steps:\n"
                                            "  - {id: b, plugin: buffer}\n");
-    const char *want[] = {"param.yaml:7:", "input", NULL};
+    const char *want[] = {"param.yaml:8:", "input", NULL};
     expect_failure(b, EXIT_SPEC, want);
 }
 
@@ -157,7 +159,7 @@ static void test_parameter_out_of_bounds(void **s)
                              "steps:\n"
                              "  - {id: b, plugin: buffer, input: incidents, "
                              "segments: 1000}\n");
-    const char *want[] = {"bounds.yaml:7:", "segments", "64", NULL};
+    const char *want[] = {"bounds.yaml:8:", "segments", "64", NULL};
     expect_failure(b, EXIT_SPEC, want);
 }
 
@@ -168,7 +170,7 @@ static void test_unknown_field(void **s)
                              "layers:\n"
                              "  incidents: {source: incidents.csv, "
                              "time: nosuchfield}\n");
-    const char *want[] = {"field.yaml:5:3", "nosuchfield", "when", NULL};
+    const char *want[] = {"field.yaml:6:3", "nosuchfield", "when", NULL};
     expect_failure(b, EXIT_DATA, want);
 }
 
@@ -178,7 +180,7 @@ static void test_csv_without_coordinates(void **s)
     const char *b = briefing("nocoords.yaml",
                              "layers:\n"
                              "  incidents: no_coords.csv\n");
-    const char *want[] = {"nocoords.yaml:5:3", "no_coords.csv", NULL};
+    const char *want[] = {"nocoords.yaml:6:3", "no_coords.csv", NULL};
     expect_failure(b, EXIT_DATA, want);
 }
 
@@ -187,7 +189,7 @@ static void test_empty_layer(void **s)
     (void)s;
     const char *b = briefing("empty.yaml", "layers:\n"
                                            "  incidents: empty.geojson\n");
-    const char *want[] = {"empty.yaml:5:3", "empty", NULL};
+    const char *want[] = {"empty.yaml:6:3", "empty", NULL};
     expect_failure(b, EXIT_DATA, want);
 }
 
@@ -196,7 +198,7 @@ static void test_all_nan_coordinates(void **s)
     (void)s;
     const char *b = briefing("allnan.yaml", "layers:\n"
                                             "  incidents: all_nan.csv\n");
-    const char *want[] = {"allnan.yaml:5:3", NULL};
+    const char *want[] = {"allnan.yaml:6:3", NULL};
     expect_failure(b, EXIT_DATA, want);
 }
 
@@ -207,7 +209,7 @@ static void test_sensitive_field_unknown(void **s)
                              "layers:\n"
                              "  incidents: {source: incidents.csv, "
                              "sensitive: [informer]}\n");
-    const char *want[] = {"sens.yaml:5:3", "informer", NULL};
+    const char *want[] = {"sens.yaml:6:3", "informer", NULL};
     expect_failure(b, EXIT_DATA, want);
 }
 
