@@ -1,0 +1,243 @@
+/*
+ * Shared types of the crossings plugin: the prepared lines (parts merged
+ * and indexed by a uniform grid), the assembled tracks, and the per-track
+ * detector. Everything here is built once per run from the host's layers
+ * and freed before `run` returns; nothing outlives a run.
+ */
+#ifndef CROSSINGS_INTERNAL_H
+#define CROSSINGS_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "routemap/plugin.h"
+
+/* ---- exact predicate (orient.c) ---------------------------------------- */
+
+/**
+ * Orientation of c relative to the directed line a->b: positive when c is
+ * to the left (a, b, c counterclockwise), negative to the right, zero when
+ * the three points are exactly collinear. The sign is exact for any finite
+ * doubles without overflow or underflow (Shewchuk 1997); the magnitude is
+ * only an approximation of twice the signed triangle area.
+ */
+double crossings_orient2d(const double *a, const double *b, const double *c);
+
+/** The exact sign (-1, 0, +1) of crossings_orient2d. */
+int crossings_orient_sign(const double *a, const double *b, const double *c);
+
+/** The plain floating-point determinant (for tests and the benchmark). */
+double crossings_orient2d_naive(const double *a, const double *b,
+                                const double *c);
+
+/* ---- lines (lines.c) ---------------------------------------------------- */
+
+/*
+ * The lines, one per merged part, in one vertex array. Line l owns
+ * vertices start[l] .. start[l+1]-1; segment g joins vertex g and g+1 and
+ * exists when both belong to the same line. A closed line repeats its
+ * first vertex at the end. Consecutive duplicate vertices are removed.
+ */
+typedef struct crossings_lines {
+    size_t n_lines;
+    size_t n_verts;
+    double *xy;        /* 2 * n_verts, analysis CRS (m) */
+    double *cum;       /* chainage of each vertex from its line's start (m) */
+    uint32_t *vline;   /* line of each vertex */
+    size_t *start;     /* n_lines + 1 vertex offsets */
+    uint8_t *closed;   /* per line: 1 for a ring */
+    int8_t *flip;      /* per line: -1 for a clockwise ring, else +1 */
+    size_t *feature;   /* per line: row of its feature in the layer */
+    int *part;         /* per line: 0-based index among its feature's lines */
+    double *offset;    /* per line: feature chainage of its start (m) */
+    double *length;    /* per line: length (m) */
+    size_t n_features; /* rows of the lines layer */
+    size_t n_dropped;  /* parts without two distinct vertices */
+} crossings_lines;
+
+/** Build from a line or polygon layer. @return RM_OK or RM_ENOMEM. */
+int crossings_lines_build(crossings_lines *out, const rm_host_api *api,
+                          const rm_layer *layer);
+void crossings_lines_free(crossings_lines *lines);
+
+/** Canonical vertex index: a ring's closing vertex is its first vertex. */
+size_t crossings_lines_canon(const crossings_lines *lines, size_t g);
+
+/* ---- grid index (grid.c) ------------------------------------------------ */
+
+/*
+ * A uniform grid over the line segments. Cells are `cell` metres square;
+ * cell (cx, cy) covers x0 + cx*cell .. x0 + (cx+1)*cell. Cell coordinates
+ * come from one monotone formula (crossings_grid_cx/cy), so two boxes that
+ * overlap always share a cell. Two empty cells border the grid.
+ */
+typedef struct crossings_grid {
+    double x0, y0, cell, inv; /* origin (m), cell size (m), 1 / cell */
+    int w, h;
+    uint32_t *cstart; /* w*h + 1 offsets into items */
+    uint32_t *items;  /* segment (start vertex) ids */
+    uint32_t *sat;    /* (w+1)*(h+1) summed-area table of segment counts */
+    uint8_t *near;    /* w*h: a segment lies within `reach` cells */
+    int reach;        /* Chebyshev radius of `near`, cells */
+    int pad;          /* extra cells searched around a box (approaches) */
+} crossings_grid;
+
+/**
+ * Index the segments of `lines`. `track_step` (m, or 0 when unknown) is a
+ * typical track segment length; `approach` (m) widens searches.
+ */
+int crossings_grid_build(crossings_grid *out, const crossings_lines *lines,
+                         double track_step, double approach);
+void crossings_grid_free(crossings_grid *grid);
+
+/** Cell column of x, clamped to -1 .. w (monotone in x; NaN gives -1). */
+static inline int crossings_grid_cx(const crossings_grid *g, double x)
+{
+    double f = (x - g->x0) * g->inv;
+    if (!(f >= -1.0))
+        return -1;
+    if (f >= (double)g->w)
+        return g->w;
+    return (int)f - (f < 0.0);
+}
+
+static inline int crossings_grid_cy(const crossings_grid *g, double y)
+{
+    double f = (y - g->y0) * g->inv;
+    if (!(f >= -1.0))
+        return -1;
+    if (f >= (double)g->h)
+        return g->h;
+    return (int)f - (f < 0.0);
+}
+
+/** Number of segments in cells cx0..cx1 x cy0..cy1 (clamped). */
+uint32_t crossings_grid_box_count(const crossings_grid *g, int cx0, int cy0,
+                                  int cx1, int cy1);
+
+/**
+ * Nonzero when some segment of the run xy[0..n) (n vertices) may touch or
+ * come within the approach distance of a line; zero is a proof that none
+ * does. This is the fast path that rejects most tracks.
+ */
+int crossings_grid_run_may_touch(const crossings_grid *g, const double *xy,
+                                 size_t n);
+
+/* ---- tracks (tracks.c) -------------------------------------------------- */
+
+/* One run of raw vertices of a track: a line part, or a point track. */
+typedef struct crossings_run {
+    const double *xy; /* 2 * n */
+    const double *t;  /* n times (s since epoch, NaN unknown), or NULL */
+    size_t n;
+} crossings_run;
+
+/*
+ * The input tracks: track r owns runs roff[r] .. roff[r+1]-1. For a line
+ * layer the runs point into the layer; point tracks are assembled into
+ * owned arrays.
+ */
+typedef struct crossings_tracks {
+    size_t n_tracks;
+    size_t *roff;
+    crossings_run *runs;
+    size_t n_runs;
+    /* Identity of each track: the id value as text or integer. */
+    int id_is_text;     /* 1: ids[] text; 0: ints */
+    char **id_text;     /* n_tracks (owned) when id_is_text */
+    int64_t *id_int;    /* n_tracks when !id_is_text */
+    double *own_xy;     /* assembled point tracks (owned) */
+    double *own_t;
+    int from_points;    /* 1: assembled from a point layer */
+    int have_times;     /* 1: some vertex has a known time */
+    size_t n_skipped;   /* points skipped (no id or no time) */
+} crossings_tracks;
+
+/**
+ * Read the tracks layer. Points are grouped by `id_field` (or -1 for the id
+ * role) and ordered by the time role. On error the message went to
+ * api->fail and the code is returned.
+ */
+int crossings_tracks_build(crossings_tracks *out, const rm_host_api *api,
+                           rm_step *step, const rm_layer *layer,
+                           const char *track_field);
+void crossings_tracks_free(crossings_tracks *tracks);
+
+/** Parse an ISO 8601 date-time ("2026-07-01T12:30:00Z"); NaN if not. */
+double crossings_parse_time(const char *s);
+
+/*
+ * A piece of a track: consecutive vertices that the gap rules join,
+ * without NaN coordinates or repeated vertices.
+ */
+typedef struct crossings_piece {
+    double *xy; /* 2 * n */
+    double *t;  /* n, NaN where unknown */
+    size_t n;
+    size_t cap;
+} crossings_piece;
+
+/*
+ * Split a run into pieces at gaps: consecutive vertices further apart
+ * than gap_s seconds (when both times are known) or gap_m metres (points
+ * always; lines only when both times are known) start a new piece. A gap
+ * of 0 disables that rule. `cb` is called with each piece of >= 2
+ * vertices; a nonzero return stops the split and is returned.
+ */
+typedef int (*crossings_piece_fn)(void *ud, const crossings_piece *piece);
+int crossings_split_run(const crossings_run *run, int from_points,
+                        double gap_s, double gap_m, crossings_piece *buf,
+                        crossings_piece_fn cb, void *ud);
+
+/* ---- detection (detect.c) ----------------------------------------------- */
+
+/* One crossing of a track piece over a line. */
+typedef struct crossings_hit {
+    size_t line;     /* index into crossings_lines */
+    double x, y;     /* where the track leaves the line (m) */
+    double chain_m;  /* feature chainage (m) */
+    double part_m;   /* chainage from the line's own start (m) */
+    double angle;    /* degrees, 0..90 */
+    double t;        /* seconds since epoch, NaN when unknown */
+    double order;    /* position along the piece (segment + fraction) */
+    int from_a;      /* 1: from the first side name to the second */
+} crossings_hit;
+
+/* The closest approach of a piece to a line feature. */
+typedef struct crossings_near {
+    double d;       /* m */
+    double x, y;    /* point on the track */
+    double chain_m; /* feature chainage of the closest line point (m) */
+    double t;       /* s, NaN unknown */
+} crossings_near;
+
+typedef struct crossings_detector crossings_detector;
+
+int crossings_detector_create(crossings_detector **out,
+                              const crossings_lines *lines,
+                              const crossings_grid *grid, double approach);
+void crossings_detector_destroy(crossings_detector *d);
+
+/**
+ * Find the crossings of one piece. Hits are appended to the detector's
+ * list (crossings_detector_hits). With approach > 0, closest approaches
+ * per line feature are kept too (crossings_detector_near).
+ * @return RM_OK or RM_ENOMEM.
+ */
+int crossings_detect_piece(crossings_detector *d, const crossings_piece *p);
+
+/** Forget hits and approaches (before the next track). */
+void crossings_detector_reset(crossings_detector *d);
+
+const crossings_hit *crossings_detector_hits(const crossings_detector *d,
+                                             size_t *n);
+
+/**
+ * Line features approached (within the approach distance) by the pieces
+ * since the last reset: their feature rows and closest approaches.
+ */
+size_t crossings_detector_near(const crossings_detector *d,
+                               const size_t **features,
+                               const crossings_near **near);
+
+#endif

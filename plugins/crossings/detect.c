@@ -1,0 +1,686 @@
+/*
+ * Crossing detection for one track piece. Every contact between the piece
+ * and a line is found with exact orientation tests and named
+ * combinatorially (which track vertex or segment, which line vertex or
+ * segment), contacts joined by stretches where the track runs along a line
+ * form one run, and a run is a crossing when the track comes from strictly
+ * one side and leaves to strictly the other. What stays true: no decision
+ * depends on a rounded value; coordinates computed in floating point
+ * (crossing points, chainage, time, angle, distances) are only reported.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crossings_internal.h"
+#include "routemap/errors.h"
+
+typedef struct node {
+    int64_t tkey; /* 2k: track vertex k; 2i+1: inside track segment i */
+    int64_t lkey; /* 2g: line vertex g (canonical); 2g+1: inside seg g */
+    double x, y;  /* the contact point */
+    uint32_t raw; /* index before sorting */
+} node;
+
+typedef struct edge {
+    uint32_t a, b; /* raw node indices joined by a shared stretch */
+} edge;
+
+struct crossings_detector {
+    const crossings_lines *L;
+    const crossings_grid *G;
+    double approach; /* m; 0: off */
+
+    uint32_t *stamp; /* per line segment: last track segment visit */
+    uint32_t cur;
+
+    const crossings_piece *P;
+    node *nodes;
+    size_t n_nodes, cap_nodes;
+    edge *edges;
+    size_t n_edges, cap_edges;
+    uint32_t *canon, *parent, *first, *last;
+    size_t cap_uf;
+
+    crossings_hit *hits;
+    size_t n_hits, cap_hits;
+
+    crossings_near *near;  /* per line feature */
+    uint32_t *near_epoch;  /* per line feature */
+    size_t *near_list;     /* features with an entry this epoch */
+    size_t n_near;
+    uint32_t epoch;
+    int failed; /* an allocation failed */
+};
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static int grow(void **arr, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 64;
+    while (c < need)
+        c *= 2;
+    if (c > SIZE_MAX / size)
+        return -1;
+    void *p = realloc(*arr, c * size);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = c;
+    return 0;
+}
+
+static const double *tpt(const crossings_detector *d, size_t k)
+{
+    return d->P->xy + 2 * k;
+}
+
+static const double *lpt(const crossings_detector *d, size_t g)
+{
+    return d->L->xy + 2 * g;
+}
+
+static int64_t lvkey(const crossings_detector *d, size_t g)
+{
+    return 2 * (int64_t)crossings_lines_canon(d->L, g);
+}
+
+static void add_node(crossings_detector *d, int64_t tkey, int64_t lkey,
+                     const double *at, uint32_t *out)
+{
+    if (grow((void **)&d->nodes, &d->cap_nodes, d->n_nodes + 1,
+             sizeof *d->nodes)) {
+        d->failed = 1;
+        *out = UINT32_MAX;
+        return;
+    }
+    node *n = &d->nodes[d->n_nodes];
+    n->tkey = tkey;
+    n->lkey = lkey;
+    n->x = at[0];
+    n->y = at[1];
+    n->raw = (uint32_t)d->n_nodes;
+    *out = (uint32_t)d->n_nodes++;
+}
+
+static void add_edge(crossings_detector *d, uint32_t a, uint32_t b)
+{
+    if (a == UINT32_MAX || b == UINT32_MAX)
+        return;
+    if (grow((void **)&d->edges, &d->cap_edges, d->n_edges + 1,
+             sizeof *d->edges)) {
+        d->failed = 1;
+        return;
+    }
+    d->edges[d->n_edges].a = a;
+    d->edges[d->n_edges].b = b;
+    d->n_edges++;
+}
+
+/* ---- contacts of track segment i with line segment g ------------------ */
+
+/* Overlap endpoint at axis value c: which vertices it is. */
+static void collinear_node(crossings_detector *d, size_t i, size_t g, int ax,
+                           double c, uint32_t *out)
+{
+    const double *P = tpt(d, i), *Q = tpt(d, i + 1);
+    const double *A = lpt(d, g), *B = lpt(d, g + 1);
+    int64_t tk, lk;
+    const double *at;
+    if (P[ax] == c) {
+        tk = 2 * (int64_t)i;
+        at = P;
+    } else if (Q[ax] == c) {
+        tk = 2 * (int64_t)(i + 1);
+        at = Q;
+    } else {
+        tk = 2 * (int64_t)i + 1;
+        at = A[ax] == c ? A : B;
+    }
+    if (A[ax] == c)
+        lk = lvkey(d, g);
+    else if (B[ax] == c)
+        lk = lvkey(d, g + 1);
+    else
+        lk = 2 * (int64_t)g + 1;
+    add_node(d, tk, lk, at, out);
+}
+
+static void contact(crossings_detector *d, size_t i, size_t g)
+{
+    const double *P = tpt(d, i), *Q = tpt(d, i + 1);
+    const double *A = lpt(d, g), *B = lpt(d, g + 1);
+    if (fmax(P[0], Q[0]) < fmin(A[0], B[0]) ||
+        fmax(A[0], B[0]) < fmin(P[0], Q[0]) ||
+        fmax(P[1], Q[1]) < fmin(A[1], B[1]) ||
+        fmax(A[1], B[1]) < fmin(P[1], Q[1]))
+        return;
+    int o1 = crossings_orient_sign(A, B, P);
+    int o2 = crossings_orient_sign(A, B, Q);
+    if (o1 * o2 > 0)
+        return;
+    int o3 = crossings_orient_sign(P, Q, A);
+    int o4 = crossings_orient_sign(P, Q, B);
+    if (o3 * o4 > 0)
+        return;
+    uint32_t n1, n2;
+    if (o1 == 0 && o2 == 0) {
+        /* Collinear: compare along an axis the line segment spans. */
+        int ax = A[0] != B[0] ? 0 : 1;
+        double lo = fmax(fmin(A[ax], B[ax]), fmin(P[ax], Q[ax]));
+        double hi = fmin(fmax(A[ax], B[ax]), fmax(P[ax], Q[ax]));
+        if (lo > hi)
+            return;
+        collinear_node(d, i, g, ax, lo, &n1);
+        if (hi > lo) {
+            collinear_node(d, i, g, ax, hi, &n2);
+            add_edge(d, n1, n2);
+        }
+        return;
+    }
+    int64_t lk_at_vertex = o3 == 0   ? lvkey(d, g)
+                           : o4 == 0 ? lvkey(d, g + 1)
+                                     : 2 * (int64_t)g + 1;
+    if (o1 == 0) {
+        add_node(d, 2 * (int64_t)i, lk_at_vertex, P, &n1);
+    } else if (o2 == 0) {
+        add_node(d, 2 * (int64_t)(i + 1), lk_at_vertex, Q, &n1);
+    } else if (o3 == 0) {
+        add_node(d, 2 * (int64_t)i + 1, lvkey(d, g), A, &n1);
+    } else if (o4 == 0) {
+        add_node(d, 2 * (int64_t)i + 1, lvkey(d, g + 1), B, &n1);
+    } else {
+        /* Proper crossing of both interiors; the point is only reported. */
+        double a1 = crossings_orient2d(A, B, P);
+        double a2 = crossings_orient2d(A, B, Q);
+        double f = a1 / (a1 - a2);
+        if (!(f > 0.0))
+            f = 0.0;
+        if (f > 1.0)
+            f = 1.0;
+        double at[2] = {P[0] + f * (Q[0] - P[0]), P[1] + f * (Q[1] - P[1])};
+        add_node(d, 2 * (int64_t)i + 1, 2 * (int64_t)g + 1, at, &n1);
+    }
+}
+
+/* ---- closest approach --------------------------------------------------- */
+
+/* Distance from p to segment a-b; *f the parameter of the closest point. */
+static double point_seg(const double *p, const double *a, const double *b,
+                        double *f)
+{
+    double dx = b[0] - a[0], dy = b[1] - a[1];
+    double l2 = dx * dx + dy * dy;
+    double t = l2 > 0.0 ? ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / l2 : 0;
+    if (t < 0.0)
+        t = 0.0;
+    if (t > 1.0)
+        t = 1.0;
+    *f = t;
+    return hypot(p[0] - (a[0] + t * dx), p[1] - (a[1] + t * dy));
+}
+
+static double lerp_time(const crossings_piece *p, size_t i, double f)
+{
+    double t0 = p->t[i], t1 = p->t[i + 1];
+    if (!isfinite(t0) || !isfinite(t1))
+        return f <= 0.0 ? t0 : (f >= 1.0 ? t1 : NAN);
+    return t0 + f * (t1 - t0);
+}
+
+static void approach(crossings_detector *d, size_t i, size_t g)
+{
+    const double *P = tpt(d, i), *Q = tpt(d, i + 1);
+    const double *A = lpt(d, g), *B = lpt(d, g + 1);
+    double a = d->approach;
+    if (fmax(P[0], Q[0]) + a < fmin(A[0], B[0]) ||
+        fmax(A[0], B[0]) + a < fmin(P[0], Q[0]) ||
+        fmax(P[1], Q[1]) + a < fmin(A[1], B[1]) ||
+        fmax(A[1], B[1]) + a < fmin(P[1], Q[1]))
+        return;
+    double f, best, tf, lf;
+    best = point_seg(P, A, B, &f);
+    tf = 0.0;
+    lf = f;
+    double dd = point_seg(Q, A, B, &f);
+    if (dd < best) {
+        best = dd;
+        tf = 1.0;
+        lf = f;
+    }
+    dd = point_seg(A, P, Q, &f);
+    if (dd < best) {
+        best = dd;
+        tf = f;
+        lf = 0.0;
+    }
+    dd = point_seg(B, P, Q, &f);
+    if (dd < best) {
+        best = dd;
+        tf = f;
+        lf = 1.0;
+    }
+    if (best > a)
+        return;
+    const crossings_lines *L = d->L;
+    size_t line = L->vline[g];
+    size_t feat = L->feature[line];
+    crossings_near *nr = &d->near[feat];
+    if (d->near_epoch[feat] == d->epoch && nr->d <= best)
+        return;
+    if (d->near_epoch[feat] != d->epoch) {
+        d->near_epoch[feat] = d->epoch;
+        d->near_list[d->n_near++] = feat;
+    }
+    nr->d = best;
+    nr->x = P[0] + tf * (Q[0] - P[0]);
+    nr->y = P[1] + tf * (Q[1] - P[1]);
+    nr->chain_m = L->offset[line] + L->cum[g] + lf * (L->cum[g + 1] -
+                                                       L->cum[g]);
+    nr->t = lerp_time(d->P, i, tf);
+}
+
+/* ---- visiting the grid ------------------------------------------------- */
+
+static void visit_box(crossings_detector *d, size_t i, int cx0, int cy0,
+                      int cx1, int cy1)
+{
+    const crossings_grid *G = d->G;
+    int pad = G->pad;
+    cx0 -= pad;
+    cy0 -= pad;
+    cx1 += pad;
+    cy1 += pad;
+    if (cx0 < 0)
+        cx0 = 0;
+    if (cy0 < 0)
+        cy0 = 0;
+    if (cx1 > G->w - 1)
+        cx1 = G->w - 1;
+    if (cy1 > G->h - 1)
+        cy1 = G->h - 1;
+    for (int cy = cy0; cy <= cy1; cy++) {
+        for (int cx = cx0; cx <= cx1; cx++) {
+            size_t c = (size_t)cy * (size_t)G->w + (size_t)cx;
+            for (uint32_t k = G->cstart[c]; k < G->cstart[c + 1]; k++) {
+                uint32_t g = G->items[k];
+                if (d->stamp[g] == d->cur)
+                    continue;
+                d->stamp[g] = d->cur;
+                if (d->approach > 0.0)
+                    approach(d, i, g);
+                contact(d, i, g);
+            }
+        }
+    }
+}
+
+/* Visit the line segments in the cells that track segment i may touch. */
+static void visit_segment(crossings_detector *d, size_t i)
+{
+    const crossings_grid *G = d->G;
+    const double *p = tpt(d, i), *q = tpt(d, i + 1);
+    if (++d->cur == 0) {
+        memset(d->stamp, 0, d->L->n_verts * sizeof *d->stamp);
+        d->cur = 1;
+    }
+    double dx = q[0] - p[0], dy = q[1] - p[1];
+    double len = hypot(dx, dy);
+    if (len <= 2.0 * G->cell) {
+        visit_box(d, i, crossings_grid_cx(G, fmin(p[0], q[0])),
+                  crossings_grid_cy(G, fmin(p[1], q[1])),
+                  crossings_grid_cx(G, fmax(p[0], q[0])),
+                  crossings_grid_cy(G, fmax(p[1], q[1])));
+        return;
+    }
+    /* A long segment: pieces of one cell with a margin above rounding. */
+    double eps = 1e-6 * G->cell + 1e-9 * (fabs(p[0]) + fabs(p[1]) +
+                                          fabs(q[0]) + fabs(q[1]));
+    size_t n = (size_t)ceil(len / G->cell);
+    double ax = p[0], ay = p[1];
+    for (size_t k = 1; k <= n; k++) {
+        double bx = k == n ? q[0] : p[0] + (double)k / (double)n * dx;
+        double by = k == n ? q[1] : p[1] + (double)k / (double)n * dy;
+        visit_box(d, i, crossings_grid_cx(G, fmin(ax, bx) - eps),
+                  crossings_grid_cy(G, fmin(ay, by) - eps),
+                  crossings_grid_cx(G, fmax(ax, bx) + eps),
+                  crossings_grid_cy(G, fmax(ay, by) + eps));
+        ax = bx;
+        ay = by;
+    }
+}
+
+/* ---- runs and sides ----------------------------------------------------- */
+
+static int cmp_node_key(const void *pa, const void *pb)
+{
+    const node *a = pa, *b = pb;
+    if (a->tkey != b->tkey)
+        return a->tkey < b->tkey ? -1 : 1;
+    if (a->lkey != b->lkey)
+        return a->lkey < b->lkey ? -1 : 1;
+    return (a->raw > b->raw) - (a->raw < b->raw);
+}
+
+/* Is node a before node b along the track? (Nodes inside one segment are
+ * line vertices lying exactly on it: comparing a coordinate is exact.) */
+static int track_before(const crossings_detector *d, const node *a,
+                        const node *b)
+{
+    if (a->tkey != b->tkey)
+        return a->tkey < b->tkey;
+    if ((a->tkey & 1) == 0)
+        return 0;
+    size_t i = (size_t)(a->tkey / 2);
+    const double *p = tpt(d, i), *q = tpt(d, i + 1);
+    double dx = q[0] - p[0], dy = q[1] - p[1];
+    int ax = fabs(dx) >= fabs(dy) ? 0 : 1;
+    double da = ax ? a->y : a->x, db = ax ? b->y : b->x;
+    return (ax ? dy : dx) > 0 ? da < db : da > db;
+}
+
+/* p and a lie on one line through v: are they on the same side of v? */
+static int same_ray(const double *v, const double *a, const double *p)
+{
+    int ax = a[0] != v[0] ? 0 : 1;
+    return (a[ax] > v[ax]) == (p[ax] > v[ax]);
+}
+
+/*
+ * Side (+1 left, -1 right, 0 none) of the ray from a line contact toward
+ * point p. At a segment's inside: the side of the segment. At an inner
+ * vertex v: left is the sector turning counterclockwise from the outgoing
+ * ray (toward the next vertex) to the incoming one (toward the previous);
+ * a ray along the line is 0. A line's end vertex has no sides.
+ */
+static int line_side(const crossings_detector *d, int64_t lkey,
+                     const double *p)
+{
+    const crossings_lines *L = d->L;
+    size_t g = (size_t)(lkey / 2);
+    if (lkey & 1)
+        return crossings_orient_sign(lpt(d, g), lpt(d, g + 1), p);
+    size_t line = L->vline[g];
+    size_t s = L->start[line], e = L->start[line + 1];
+    size_t gp, gn;
+    if (g == s) {
+        if (!L->closed[line])
+            return 0;
+        gp = e - 2;
+        gn = g + 1;
+    } else if (g == e - 1) {
+        return 0; /* a closed line's last vertex is canonicalised away */
+    } else {
+        gp = g - 1;
+        gn = g + 1;
+    }
+    const double *v = lpt(d, g), *w = lpt(d, gn), *u = lpt(d, gp);
+    int sAr = crossings_orient_sign(v, w, p); /* cross(w - v, p - v) */
+    int srB = crossings_orient_sign(v, p, u); /* cross(p - v, u - v) */
+    int sAB = crossings_orient_sign(v, w, u); /* cross(w - v, u - v) */
+    if ((sAr == 0 && same_ray(v, w, p)) || (srB == 0 && same_ray(v, u, p)))
+        return 0;
+    if (sAB > 0)
+        return (sAr > 0 && srB > 0) ? 1 : -1;
+    if (sAB < 0)
+        return (sAr < 0 && srB < 0) ? -1 : 1;
+    if (!same_ray(v, w, u))
+        return sAr > 0 ? 1 : -1; /* straight through */
+    return 1; /* a spike: the line folds back; never crossed here */
+}
+
+static double acute_angle(double ax, double ay, double bx, double by)
+{
+    double cr = fabs(ax * by - ay * bx), dt = fabs(ax * bx + ay * by);
+    if (cr == 0.0 && dt == 0.0)
+        return NAN;
+    return atan2(cr, dt) * (180.0 / 3.14159265358979323846);
+}
+
+static void record(crossings_detector *d, const node *en, const node *ex,
+                   int entry)
+{
+    const crossings_lines *L = d->L;
+    const crossings_piece *P = d->P;
+    size_t g = (size_t)(ex->lkey / 2);
+    size_t line = L->vline[g];
+    if (grow((void **)&d->hits, &d->cap_hits, d->n_hits + 1,
+             sizeof *d->hits)) {
+        d->failed = 1;
+        return;
+    }
+    crossings_hit *h = &d->hits[d->n_hits++];
+    h->line = line;
+    h->x = ex->x;
+    h->y = ex->y;
+    h->from_a = entry * L->flip[line] > 0;
+    if (ex->lkey & 1) {
+        const double *a = lpt(d, g);
+        double c = L->cum[g] + hypot(ex->x - a[0], ex->y - a[1]);
+        h->part_m = fmin(c, L->cum[g + 1]);
+    } else {
+        h->part_m = L->cum[g];
+    }
+    h->chain_m = L->offset[line] + h->part_m;
+
+    /* Time and position along the piece. */
+    size_t i = (size_t)(ex->tkey / 2);
+    if ((ex->tkey & 1) == 0) {
+        h->t = P->t[i];
+        h->order = (double)i;
+    } else {
+        const double *p = tpt(d, i), *q = tpt(d, i + 1);
+        double f = hypot(ex->x - p[0], ex->y - p[1]) /
+                   hypot(q[0] - p[0], q[1] - p[1]);
+        if (f > 1.0)
+            f = 1.0;
+        h->t = lerp_time(P, i, f);
+        h->order = (double)i + f;
+    }
+
+    /* Track direction: through a point contact, or leaving a run. */
+    const double *prev, *next;
+    size_t ie = (size_t)(en->tkey / 2), ix = (size_t)(ex->tkey / 2);
+    prev = (en->tkey & 1) ? tpt(d, ie) : tpt(d, ie - 1);
+    next = tpt(d, ix + 1);
+    double tx, ty;
+    if (en == ex) {
+        tx = next[0] - prev[0];
+        ty = next[1] - prev[1];
+    } else {
+        tx = next[0] - ex->x;
+        ty = next[1] - ex->y;
+    }
+    /* Line direction: the segment, or the chord across a vertex. */
+    double lx, ly;
+    if (ex->lkey & 1) {
+        lx = lpt(d, g + 1)[0] - lpt(d, g)[0];
+        ly = lpt(d, g + 1)[1] - lpt(d, g)[1];
+    } else {
+        size_t s = L->start[line], e = L->start[line + 1];
+        size_t gp = g == s ? e - 2 : g - 1;
+        lx = lpt(d, g + 1)[0] - lpt(d, gp)[0];
+        ly = lpt(d, g + 1)[1] - lpt(d, gp)[1];
+    }
+    h->angle = acute_angle(tx, ty, lx, ly);
+}
+
+static uint32_t uf_find(uint32_t *parent, uint32_t x)
+{
+    while (parent[x] != x) {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    return x;
+}
+
+static int cmp_hit(const void *pa, const void *pb)
+{
+    const crossings_hit *a = pa, *b = pb;
+    if (a->order != b->order)
+        return a->order < b->order ? -1 : 1;
+    return (a->line > b->line) - (a->line < b->line);
+}
+
+static int resolve_runs(crossings_detector *d, size_t hits_before)
+{
+    size_t n = d->n_nodes;
+    if (n == 0)
+        return RM_OK;
+    if (grow((void **)&d->canon, &d->cap_uf, n, sizeof *d->canon))
+        return RM_ENOMEM;
+    size_t cap = d->cap_uf;
+    uint32_t *p = realloc(d->parent, cap * sizeof *p);
+    if (!p)
+        return RM_ENOMEM;
+    d->parent = p;
+    p = realloc(d->first, cap * sizeof *p);
+    if (!p)
+        return RM_ENOMEM;
+    d->first = p;
+    p = realloc(d->last, cap * sizeof *p);
+    if (!p)
+        return RM_ENOMEM;
+    d->last = p;
+
+    /* One representative per distinct (track place, line place). */
+    qsort(d->nodes, n, sizeof *d->nodes, cmp_node_key);
+    for (size_t k = 0; k < n; k++) {
+        size_t rep = k;
+        if (k > 0 && d->nodes[k - 1].tkey == d->nodes[k].tkey &&
+            d->nodes[k - 1].lkey == d->nodes[k].lkey)
+            rep = d->canon[d->nodes[k - 1].raw];
+        d->canon[d->nodes[k].raw] = (uint32_t)rep;
+        d->parent[k] = (uint32_t)k;
+        d->first[k] = d->last[k] = UINT32_MAX;
+    }
+    for (size_t k = 0; k < d->n_edges; k++) {
+        uint32_t a = uf_find(d->parent, d->canon[d->edges[k].a]);
+        uint32_t b = uf_find(d->parent, d->canon[d->edges[k].b]);
+        if (a != b)
+            d->parent[a < b ? b : a] = a < b ? a : b;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (d->canon[d->nodes[k].raw] != k)
+            continue; /* a repeat of the node before it */
+        uint32_t r = uf_find(d->parent, (uint32_t)k);
+        const node *nk = &d->nodes[k];
+        if (d->first[r] == UINT32_MAX ||
+            track_before(d, nk, &d->nodes[d->first[r]]))
+            d->first[r] = (uint32_t)k;
+        if (d->last[r] == UINT32_MAX ||
+            track_before(d, &d->nodes[d->last[r]], nk))
+            d->last[r] = (uint32_t)k;
+    }
+    size_t last_vertex = d->P->n - 1;
+    for (size_t k = 0; k < n; k++) {
+        if (d->canon[d->nodes[k].raw] != k || d->parent[k] != k)
+            continue;
+        const node *en = &d->nodes[d->first[k]];
+        const node *ex = &d->nodes[d->last[k]];
+        if (en->tkey == 0 || ex->tkey == 2 * (int64_t)last_vertex)
+            continue; /* starts or ends on the line */
+        size_t ie = (size_t)(en->tkey / 2), ix = (size_t)(ex->tkey / 2);
+        const double *prev = (en->tkey & 1) ? tpt(d, ie) : tpt(d, ie - 1);
+        const double *next = tpt(d, ix + 1);
+        int entry = line_side(d, en->lkey, prev);
+        int exit = line_side(d, ex->lkey, next);
+        if (entry * exit < 0)
+            record(d, en, ex, entry);
+    }
+    if (d->failed)
+        return RM_ENOMEM;
+    qsort(d->hits + hits_before, d->n_hits - hits_before, sizeof *d->hits,
+          cmp_hit);
+    return RM_OK;
+}
+
+/* ---- public ------------------------------------------------------------- */
+
+int crossings_detector_create(crossings_detector **out,
+                              const crossings_lines *lines,
+                              const crossings_grid *grid, double approach)
+{
+    crossings_detector *d = calloc(1, sizeof *d);
+    if (!d)
+        return RM_ENOMEM;
+    d->L = lines;
+    d->G = grid;
+    d->approach = approach > 0.0 ? approach : 0.0;
+    size_t nf = lines->n_features ? lines->n_features : 1;
+    d->stamp = calloc(lines->n_verts ? lines->n_verts : 1, sizeof *d->stamp);
+    d->near = calloc(nf, sizeof *d->near);
+    d->near_epoch = calloc(nf, sizeof *d->near_epoch);
+    d->near_list = calloc(nf, sizeof *d->near_list);
+    d->epoch = 1;
+    if (!d->stamp || !d->near || !d->near_epoch || !d->near_list) {
+        crossings_detector_destroy(d);
+        return RM_ENOMEM;
+    }
+    *out = d;
+    return RM_OK;
+}
+
+void crossings_detector_destroy(crossings_detector *d)
+{
+    if (!d)
+        return;
+    free(d->stamp);
+    free(d->nodes);
+    free(d->edges);
+    free(d->canon);
+    free(d->parent);
+    free(d->first);
+    free(d->last);
+    free(d->hits);
+    free(d->near);
+    free(d->near_epoch);
+    free(d->near_list);
+    free(d);
+}
+
+void crossings_detector_reset(crossings_detector *d)
+{
+    d->n_hits = 0;
+    d->n_near = 0;
+    if (++d->epoch == 0) {
+        memset(d->near_epoch, 0,
+               (d->L->n_features ? d->L->n_features : 1) *
+                   sizeof *d->near_epoch);
+        d->epoch = 1;
+    }
+}
+
+int crossings_detect_piece(crossings_detector *d, const crossings_piece *p)
+{
+    if (p->n < 2)
+        return RM_OK;
+    d->P = p;
+    d->n_nodes = 0;
+    d->n_edges = 0;
+    d->failed = 0;
+    size_t hits_before = d->n_hits;
+    for (size_t i = 0; i + 1 < p->n; i++)
+        visit_segment(d, i);
+    if (d->failed)
+        return RM_ENOMEM;
+    return resolve_runs(d, hits_before);
+}
+
+const crossings_hit *crossings_detector_hits(const crossings_detector *d,
+                                             size_t *n)
+{
+    *n = d->n_hits;
+    return d->hits;
+}
+
+size_t crossings_detector_near(const crossings_detector *d,
+                               const size_t **features,
+                               const crossings_near **near)
+{
+    *features = d->near_list;
+    *near = d->near;
+    return d->n_near;
+}

@@ -1,0 +1,271 @@
+/*
+ * The uniform grid over the line segments, built once per run: a
+ * compressed list of segments per cell, a summed-area table of those
+ * counts (any box answered with four reads), and a bitmap of cells that
+ * have a segment nearby. What stays true: every cell a segment touches
+ * lists it (long segments are registered piecewise with a safety margin),
+ * so an empty box is a proof that no segment meets it.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crossings_internal.h"
+#include "routemap/errors.h"
+
+#define MAX_CELLS (1u << 22)
+
+void crossings_grid_free(crossings_grid *g)
+{
+    if (!g)
+        return;
+    free(g->cstart);
+    free(g->items);
+    free(g->sat);
+    free(g->near);
+    memset(g, 0, sizeof *g);
+}
+
+/* Cell range of the box [x0,x1] x [y0,y1], clamped to the grid. */
+static void cell_box(const crossings_grid *g, double x0, double y0,
+                     double x1, double y1, int *c)
+{
+    c[0] = crossings_grid_cx(g, x0);
+    c[1] = crossings_grid_cy(g, y0);
+    c[2] = crossings_grid_cx(g, x1);
+    c[3] = crossings_grid_cy(g, y1);
+    if (c[0] < 0)
+        c[0] = 0;
+    if (c[1] < 0)
+        c[1] = 0;
+    if (c[2] > g->w - 1)
+        c[2] = g->w - 1;
+    if (c[3] > g->h - 1)
+        c[3] = g->h - 1;
+}
+
+/*
+ * Call `fn` with the cell boxes that together cover segment p-q: its
+ * bounding box when short, else the boxes of pieces at most one cell long,
+ * each widened by a margin far above the rounding of the interpolation.
+ */
+typedef void (*box_fn)(crossings_grid *g, const int *box, uint32_t seg,
+                       void *ud);
+
+static void cover_segment(crossings_grid *g, const double *p,
+                          const double *q, uint32_t seg, box_fn fn,
+                          void *ud)
+{
+    double dx = q[0] - p[0], dy = q[1] - p[1];
+    double len = hypot(dx, dy);
+    int box[4];
+    if (len <= 2.0 * g->cell) {
+        cell_box(g, fmin(p[0], q[0]), fmin(p[1], q[1]), fmax(p[0], q[0]),
+                 fmax(p[1], q[1]), box);
+        fn(g, box, seg, ud);
+        return;
+    }
+    double eps = 1e-6 * g->cell + 1e-9 * (fabs(p[0]) + fabs(p[1]) +
+                                          fabs(q[0]) + fabs(q[1]));
+    size_t n = (size_t)ceil(len / g->cell);
+    double ax = p[0], ay = p[1];
+    for (size_t k = 1; k <= n; k++) {
+        double bx, by;
+        if (k == n) {
+            bx = q[0];
+            by = q[1];
+        } else {
+            double t = (double)k / (double)n;
+            bx = p[0] + t * dx;
+            by = p[1] + t * dy;
+        }
+        cell_box(g, fmin(ax, bx) - eps, fmin(ay, by) - eps,
+                 fmax(ax, bx) + eps, fmax(ay, by) + eps, box);
+        fn(g, box, seg, ud);
+        ax = bx;
+        ay = by;
+    }
+}
+
+/* Count pass: cstart[c+1] += 1 for each cell (pieces may repeat cells;
+ * the fill pass skips repeats of the same segment). */
+typedef struct fill_state {
+    uint32_t *last; /* per cell: last segment registered + 1 */
+    int counting;
+    uint32_t *pos;
+} fill_state;
+
+static void count_or_fill(crossings_grid *g, const int *box, uint32_t seg,
+                          void *ud)
+{
+    fill_state *st = ud;
+    for (int cy = box[1]; cy <= box[3]; cy++) {
+        for (int cx = box[0]; cx <= box[2]; cx++) {
+            size_t c = (size_t)cy * (size_t)g->w + (size_t)cx;
+            if (st->last[c] == seg + 1)
+                continue;
+            st->last[c] = seg + 1;
+            if (st->counting)
+                g->cstart[c + 1]++;
+            else
+                g->items[st->pos[c]++] = seg;
+        }
+    }
+}
+
+uint32_t crossings_grid_box_count(const crossings_grid *g, int cx0, int cy0,
+                                  int cx1, int cy1)
+{
+    if (cx0 < 0)
+        cx0 = 0;
+    if (cy0 < 0)
+        cy0 = 0;
+    if (cx1 > g->w - 1)
+        cx1 = g->w - 1;
+    if (cy1 > g->h - 1)
+        cy1 = g->h - 1;
+    if (cx0 > cx1 || cy0 > cy1)
+        return 0;
+    size_t W = (size_t)g->w + 1;
+    const uint32_t *s = g->sat;
+    return s[(size_t)(cy1 + 1) * W + (size_t)(cx1 + 1)] -
+           s[(size_t)(cy1 + 1) * W + (size_t)cx0] -
+           s[(size_t)cy0 * W + (size_t)(cx1 + 1)] +
+           s[(size_t)cy0 * W + (size_t)cx0];
+}
+
+int crossings_grid_build(crossings_grid *out, const crossings_lines *l,
+                         double track_step, double approach)
+{
+    crossings_grid *g = out;
+    memset(g, 0, sizeof *g);
+    double minx = INFINITY, miny = INFINITY, maxx = -INFINITY,
+           maxy = -INFINITY, total = 0.0;
+    size_t nseg = 0;
+    for (size_t i = 0; i < l->n_verts; i++) {
+        minx = fmin(minx, l->xy[2 * i]);
+        maxx = fmax(maxx, l->xy[2 * i]);
+        miny = fmin(miny, l->xy[2 * i + 1]);
+        maxy = fmax(maxy, l->xy[2 * i + 1]);
+    }
+    for (size_t k = 0; k < l->n_lines; k++) {
+        total += l->length[k];
+        nseg += l->start[k + 1] - l->start[k] - 1;
+    }
+    if (nseg == 0 || l->n_verts >= UINT32_MAX)
+        return RM_EINVAL;
+    double width = maxx - minx, height = maxy - miny;
+    double cell = total / (double)nseg;
+    if (track_step > cell)
+        cell = track_step;
+    double floor_cell = 1e-9 * fmax(fmax(width, height), 1.0);
+    if (!(cell > floor_cell))
+        cell = floor_cell;
+    for (;;) {
+        double fw = floor(width / cell) + 5.0, fh = floor(height / cell) + 5.0;
+        if (fw * fh <= (double)MAX_CELLS)
+            break;
+        cell *= 1.25;
+    }
+    g->cell = cell;
+    g->inv = 1.0 / cell;
+    g->x0 = minx - 2.0 * cell;
+    g->y0 = miny - 2.0 * cell;
+    g->w = (int)(floor(width / cell) + 5.0);
+    g->h = (int)(floor(height / cell) + 5.0);
+    if (approach > 0.0) {
+        g->pad = (int)ceil(approach / cell) + 1;
+        g->reach = g->pad + 1;
+    } else {
+        g->pad = 0;
+        g->reach = 1;
+    }
+    size_t ncell = (size_t)g->w * (size_t)g->h;
+    g->cstart = calloc(ncell + 1, sizeof *g->cstart);
+    uint32_t *last = calloc(ncell, sizeof *last);
+    uint32_t *pos = NULL;
+    fill_state st = {last, 1, NULL};
+    if (!g->cstart || !last)
+        goto nomem;
+    for (size_t k = 0; k < l->n_lines; k++)
+        for (size_t s = l->start[k]; s + 1 < l->start[k + 1]; s++)
+            cover_segment(g, l->xy + 2 * s, l->xy + 2 * s + 2, (uint32_t)s,
+                          count_or_fill, &st);
+    uint64_t run = 0;
+    for (size_t c = 0; c < ncell; c++) {
+        run += g->cstart[c + 1];
+        if (run >= UINT32_MAX)
+            goto nomem;
+        g->cstart[c + 1] = (uint32_t)run;
+    }
+    g->items = malloc((size_t)(run ? run : 1) * sizeof *g->items);
+    pos = malloc(ncell * sizeof *pos);
+    if (!g->items || !pos)
+        goto nomem;
+    memcpy(pos, g->cstart, ncell * sizeof *pos);
+    memset(last, 0, ncell * sizeof *last);
+    st.counting = 0;
+    st.pos = pos;
+    for (size_t k = 0; k < l->n_lines; k++)
+        for (size_t s = l->start[k]; s + 1 < l->start[k + 1]; s++)
+            cover_segment(g, l->xy + 2 * s, l->xy + 2 * s + 2, (uint32_t)s,
+                          count_or_fill, &st);
+    free(pos);
+    pos = NULL;
+    free(last);
+    last = NULL;
+
+    /* Summed-area table, then the `near` bitmap from it. */
+    size_t W = (size_t)g->w + 1, H = (size_t)g->h + 1;
+    g->sat = calloc(W * H, sizeof *g->sat);
+    g->near = malloc(ncell);
+    if (!g->sat || !g->near)
+        goto nomem;
+    for (size_t cy = 0; cy < (size_t)g->h; cy++) {
+        uint32_t row = 0;
+        for (size_t cx = 0; cx < (size_t)g->w; cx++) {
+            size_t c = cy * (size_t)g->w + cx;
+            row += g->cstart[c + 1] - g->cstart[c];
+            g->sat[(cy + 1) * W + cx + 1] = g->sat[cy * W + cx + 1] + row;
+        }
+    }
+    for (int cy = 0; cy < g->h; cy++)
+        for (int cx = 0; cx < g->w; cx++)
+            g->near[(size_t)cy * (size_t)g->w + (size_t)cx] =
+                crossings_grid_box_count(g, cx - g->reach, cy - g->reach,
+                                         cx + g->reach, cy + g->reach) > 0;
+    return RM_OK;
+nomem:
+    free(last);
+    free(pos);
+    crossings_grid_free(g);
+    return RM_ENOMEM;
+}
+
+int crossings_grid_run_may_touch(const crossings_grid *g, const double *xy,
+                                 size_t n)
+{
+    if (n < 2)
+        return 0;
+    const int w = g->w, h = g->h, pad = g->pad;
+    const uint8_t *near = g->near;
+    int cx0 = crossings_grid_cx(g, xy[0]), cy0 = crossings_grid_cy(g, xy[1]);
+    for (size_t k = 1; k < n; k++) {
+        int cx1 = crossings_grid_cx(g, xy[2 * k]);
+        int cy1 = crossings_grid_cy(g, xy[2 * k + 1]);
+        int dx = cx1 - cx0, dy = cy1 - cy0;
+        int inside = (unsigned)cx0 < (unsigned)w && (unsigned)cy0 < (unsigned)h;
+        if (!(inside && !near[(size_t)cy0 * (size_t)w + (size_t)cx0] &&
+              dx >= -1 && dx <= 1 && dy >= -1 && dy <= 1)) {
+            int bx0 = (dx < 0 ? cx1 : cx0) - pad;
+            int bx1 = (dx < 0 ? cx0 : cx1) + pad;
+            int by0 = (dy < 0 ? cy1 : cy0) - pad;
+            int by1 = (dy < 0 ? cy0 : cy1) + pad;
+            if (crossings_grid_box_count(g, bx0, by0, bx1, by1))
+                return 1;
+        }
+        cx0 = cx1;
+        cy0 = cy1;
+    }
+    return 0;
+}
