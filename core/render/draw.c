@@ -347,9 +347,10 @@ static void arrows_along(cairo_t *cr, const ptbuf *p, double spacing,
     cairo_fill(cr);
 }
 
-static int draw_lines(rm_context *ctx, cairo_t *cr, const rm__xf *xf,
-                      const rm__resolved *r)
+static int draw_lines(rm_context *ctx, const rm__target *tg,
+                      const rm__xf *xf, const rm__resolved *r)
 {
+    cairo_t *cr = tg->cr;
     const rm_layer *l = r->layer;
     const int64_t *fo = rm_layer_feature_offsets(l);
     const int64_t *po = rm_layer_part_offsets(l);
@@ -362,27 +363,43 @@ static int draw_lines(rm_context *ctx, cairo_t *cr, const rm__xf *xf,
         const rm__symbol *sym = &r->classes[c];
         if (rm__sym_stroke(sym).a <= 0 || sym->stroke_width <= 0)
             continue;
-        cairo_new_path(cr);
-        int any = 0;
-        for (size_t f = 0; f < nf; f++) {
-            if (!r->in_view[f] || r->row_class[f] != (int32_t)c)
-                continue;
-            for (int64_t pi = fo[f]; pi < fo[f + 1]; pi++) {
-                if (part_to_page(&s, xf, xy, po[pi], po[pi + 1]))
-                    goto oom;
-                if (s.a.n < 2)
-                    continue;
-                if (needs_clip(&s.a, &g))
-                    path_line_clipped(cr, &s.a, &g);
-                else
-                    path_pts(cr, &s.a, 0);
-                any = 1;
+        if (tg->raster && sym->n_dash == 0) {
+            /* Images: solid lines straight into the pixels (fast). */
+            double k = tg->dev_per_pt;
+            double fw = (xf->ext.maxx - xf->ext.minx) * xf->s;
+            double fh = (xf->ext.maxy - xf->ext.miny) * xf->s;
+            int rc = rm__fast_lines(ctx, tg->img, xf, r, (int)c, k,
+                                    (int)lround(xf->fx * k),
+                                    (int)lround(xf->fy * k),
+                                    (int)lround((xf->fx + fw) * k),
+                                    (int)lround((xf->fy + fh) * k));
+            if (rc) {
+                scratch_free(&s);
+                return rc;
             }
+        } else {
+            cairo_new_path(cr);
+            int any = 0;
+            for (size_t f = 0; f < nf; f++) {
+                if (!r->in_view[f] || r->row_class[f] != (int32_t)c)
+                    continue;
+                for (int64_t pi = fo[f]; pi < fo[f + 1]; pi++) {
+                    if (part_to_page(&s, xf, xy, po[pi], po[pi + 1]))
+                        goto oom;
+                    if (s.a.n < 2)
+                        continue;
+                    if (needs_clip(&s.a, &g))
+                        path_line_clipped(cr, &s.a, &g);
+                    else
+                        path_pts(cr, &s.a, 0);
+                    any = 1;
+                }
+            }
+            if (!any)
+                continue;
+            rm__line_apply(cr, sym);
+            cairo_stroke(cr);
         }
-        if (!any)
-            continue;
-        rm__line_apply(cr, sym);
-        cairo_stroke(cr);
         if (!sym->arrows)
             continue;
         cairo_set_dash(cr, NULL, 0, 0);
@@ -530,7 +547,7 @@ int rm__draw_layer(rm_context *ctx, const rm__target *t, const rm__xf *xf,
         draw_points(cr, xf, r, show_point);
         break;
     case RM_GEOM_LINE:
-        rc = draw_lines(ctx, cr, xf, r);
+        rc = draw_lines(ctx, t, xf, r);
         break;
     case RM_GEOM_POLYGON:
         rc = draw_polygons(ctx, cr, xf, r);

@@ -106,17 +106,22 @@ void rm__draw_frame_labels(cairo_t *cr, PangoContext *pctx,
     cairo_rectangle(cr, f->x, f->y, f->w, f->h);
     cairo_stroke(cr);
     if (pp->has_grat) {
-        double last[4] = {-1e9, -1e9, -1e9, -1e9}; /* per edge */
+        /* Placed label intervals per edge: a label overlapping one is
+         * left out (ticks stay). */
+        double placed[4][64][2];
+        int np[4] = {0, 0, 0, 0};
         cairo_set_line_width(cr, 0.5);
         for (size_t i = 0; i < pp->grat.n_labels; i++) {
             const rm__map_label *m = &pp->grat.labels[i];
+            int e = m->edge;
+            if (e > RM__EDGE_RIGHT)
+                continue;
             double px = rm__xf_x(&pp->xf, m->x), py = rm__xf_y(&pp->xf, m->y);
             PangoLayout *l = rm__text_layout(pctx, m->text, 6, 0, 0, 0);
             if (!l)
                 continue;
             double w, h, tx, ty, lo, hi;
             rm__text_size(l, &w, &h);
-            int e = m->edge;
             if (e == RM__EDGE_BOTTOM || e == RM__EDGE_TOP) {
                 px = fmin(fmax(px, f->x), f->x + f->w);
                 tx = px - w / 2;
@@ -127,7 +132,7 @@ void rm__draw_frame_labels(cairo_t *cr, PangoContext *pctx,
                 cairo_move_to(cr, px, e == RM__EDGE_BOTTOM ? f->y + f->h
                                                            : f->y);
                 cairo_rel_line_to(cr, 0, e == RM__EDGE_BOTTOM ? 3 : -3);
-            } else if (e == RM__EDGE_LEFT || e == RM__EDGE_RIGHT) {
+            } else {
                 py = fmin(fmax(py, f->y), f->y + f->h);
                 tx = e == RM__EDGE_LEFT ? f->x - 3.5 - w : f->x + f->w + 3.5;
                 ty = py - h / 2;
@@ -136,20 +141,18 @@ void rm__draw_frame_labels(cairo_t *cr, PangoContext *pctx,
                 cairo_move_to(cr, e == RM__EDGE_LEFT ? f->x : f->x + f->w,
                               py);
                 cairo_rel_line_to(cr, e == RM__EDGE_LEFT ? -3 : 3, 0);
-                /* Side labels must fit the margin: shrink-free, skip. */
-                if (e == RM__EDGE_LEFT && tx < 2) {
-                    g_object_unref(l);
-                    cairo_new_path(cr);
-                    continue;
-                }
-            } else {
-                g_object_unref(l);
-                continue;
             }
             cairo_stroke(cr);
-            if (lo > last[e] + 2) {
+            int free_slot = np[e] < 64 && tx >= 1 &&
+                            tx + w <= pp->lay.width - 1;
+            for (int k = 0; k < np[e] && free_slot; k++)
+                if (lo < placed[e][k][1] + 2 && placed[e][k][0] < hi + 2)
+                    free_slot = 0;
+            if (free_slot) {
                 rm__text_draw(cr, pctx, l, tx, ty, &GREY, NULL, 0);
-                last[e] = hi;
+                placed[e][np[e]][0] = lo;
+                placed[e][np[e]][1] = hi;
+                np[e]++;
             }
             g_object_unref(l);
         }
@@ -355,7 +358,8 @@ static void ramp_bar(cairo_t *cr, PangoContext *pctx, const rm__plan_layer *pl,
     cairo_rectangle(cr, x, y, w, 6);
     cairo_stroke(cr);
     char a[48], b[48];
-    snprintf(a, sizeof a, "%.3g", r->rvmin);
+    double lo = fabs(r->rvmin) < 1e-6 * fabs(r->rvmax) ? 0 : r->rvmin;
+    snprintf(a, sizeof a, "%.3g", lo);
     snprintf(b, sizeof b, "%.3g", r->rvmax);
     text_at(cr, pctx, a, 5.5, 0, 0, &GREY, x, y + 6.5, LEFT, 0);
     text_at(cr, pctx, b, 5.5, 0, 0, &GREY, x + w, y + 6.5, RIGHT, 0);
@@ -568,7 +572,7 @@ static void scale_bar(cairo_t *cr, PangoContext *pctx, const rm__page_plan *pp)
     const rm__rect *S = &pp->lay.scale;
     if (!(pp->bar_pt > 0))
         return;
-    double x0 = S->x + 6, y0 = S->y + 12, h = 4.5;
+    double x0 = pp->bar_x, y0 = pp->bar_y, h = pp->bar_h;
     double seg = pp->bar_pt / pp->bar_div;
     cairo_save(cr);
     cairo_set_line_width(cr, 0.5);
@@ -594,7 +598,9 @@ static void scale_bar(cairo_t *cr, PangoContext *pctx, const rm__page_plan *pp)
     text_at(cr, pctx, t, 6, 0, 0, &INK, x0 + pp->bar_pt, y0 - 8.5, CENTER,
             0);
     char line[160], den[48];
-    long long d = llround(pp->denominator);
+    /* Three significant digits: 1:6 180 000. */
+    double mag = pow(10, floor(log10(fmax(pp->denominator, 1))) - 2);
+    long long d = llround(llround(pp->denominator / mag) * mag);
     /* thousands separated by thin spaces, as cartographers print them */
     char digits[32];
     snprintf(digits, sizeof digits, "%lld", d);
@@ -714,7 +720,9 @@ static void footer(cairo_t *cr, PangoContext *pctx, const rm__page_plan *pp)
     snprintf(line, sizeof line,
              "Projection: %s \u00b7 graticule WGS 84 \u00b7 magnetic "
              "declination WMM2025 \u00b7 routemap %s",
-             d->crs_name && *d->crs_name ? d->crs_name : d->crs,
+             d->crs_name && *d->crs_name && strcmp(d->crs_name, "unknown")
+                 ? d->crs_name
+                 : d->crs,
              d->program_version && *d->program_version ? d->program_version
                                                        : RM_VERSION_STRING);
     text_at(cr, pctx, line, 6, 0, 0, &GREY, F->x, F->y + 10.5, LEFT, F->w);

@@ -152,7 +152,32 @@ static int plan_layers(rm__render_state *rs, rm__page_plan *pp)
             g == RM_GEOM_POLYGON)
             pp->water = 1;
     }
-    /* Labels: top layers first, so analysis labels win over the basemap. */
+    return RM_OK;
+}
+
+/* Labels: top layers first, so analysis labels win over the basemap; MGRS
+ * square identifiers are drawn over everything, so labels avoid them. */
+static int plan_labels(rm__render_state *rs, rm__page_plan *pp)
+{
+    rm_context *ctx = rs->ctx;
+    for (size_t i = 0; pp->has_utm && i < pp->utm.n_squares; i++) {
+        const rm__map_label *m = &pp->utm.squares[i];
+        PangoLayout *l = rm__text_layout(rs->pctx, m->text, 8, 1, 0, 0);
+        if (!l)
+            return rm__error(ctx, RM_ERENDER, NULL, "pango failed");
+        double w, h;
+        rm__text_size(l, &w, &h);
+        g_object_unref(l);
+        double x = rm__xf_x(&pp->xf, m->x), y = rm__xf_y(&pp->xf, m->y);
+        if (rm__grow((void **)&pp->labels.avoid, &pp->labels.cap_avoid,
+                     4 * (pp->labels.n_avoid + 1), sizeof(double)))
+            return rm__error(ctx, RM_ENOMEM, NULL, "out of memory");
+        double *b = &pp->labels.avoid[4 * pp->labels.n_avoid++];
+        b[0] = x - w / 2 - 1;
+        b[1] = y - h / 2 - 1;
+        b[2] = x + w / 2 + 1;
+        b[3] = y + h / 2 + 1;
+    }
     for (size_t i = pp->n_layers; i-- > 0;) {
         rm__plan_layer *pl = &pp->layers[i];
         if (rm_layer_geom_type(pl->rl->layer) == RM_GEOM_RASTER)
@@ -205,6 +230,9 @@ static int plan_marginalia(rm__render_state *rs, rm__page_plan *pp)
                                  max_pt)))
         return rc;
     pp->bar_pt = pp->bar_len_m / m_per_pt;
+    pp->bar_x = pp->lay.scale.x + 6;
+    pp->bar_y = pp->lay.scale.y + 12;
+    pp->bar_h = 4.5;
     pp->denominator = m_per_pt / (0.0254 / 72.0);
     rm__format_dtg(pp->dtg, doc->date_ms);
 
@@ -323,9 +351,11 @@ int rm__plan_page(rm__render_state *rs, rm__page_plan *pp,
                          pp->title);
     rm__xf_fit(&pp->xf, &pp->lay.frame, want);
     int rc = plan_layers(rs, pp);
-    if (rc)
-        return rc;
-    return plan_marginalia(rs, pp);
+    if (!rc)
+        rc = plan_marginalia(rs, pp);
+    if (!rc)
+        rc = plan_labels(rs, pp);
+    return rc;
 }
 
 void rm__plan_free(rm__page_plan *pp)

@@ -33,8 +33,10 @@ static double ramp_pos(const rm__style *st, double v, double lo, double hi)
 int rm__raster_color(const rm__resolved *r, double v, rm__rgba *out)
 {
     const rm__style *st = r->style;
+    double cut = r->rvmin + st->transparent_fraction * (r->rvmax - r->rvmin);
     if (!isfinite(v) ||
-        (isfinite(st->transparent_below) && v < st->transparent_below)) {
+        (isfinite(st->transparent_below) && v < st->transparent_below) ||
+        (st->transparent_fraction > 0 && v < cut)) {
         rm__rgba clear = {0, 0, 0, 0};
         *out = clear;
         return 0;

@@ -221,6 +221,9 @@ static int record_page(rm__render_record *rec, const rm__page_plan *pp)
     r->scale_len_m = pp->bar_len_m;
     r->scale_len_pt = pp->bar_pt;
     r->scale_divisions = pp->bar_div;
+    r->scale_x = pp->bar_x;
+    r->scale_y = pp->bar_y;
+    r->scale_h = pp->bar_h;
     r->convergence_deg = pp->convergence;
     r->declination_deg = pp->declination;
     r->declination_ok = pp->decl_valid;

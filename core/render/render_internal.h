@@ -127,6 +127,8 @@ typedef struct rm__style {
     double vmin, vmax;    /* NaN: from the data */
     rm__raster_scale scale;
     double transparent_below; /* cells below are not drawn (NaN: none) */
+    double transparent_fraction; /* cells below this share of the range
+                                    are not drawn (0: none) */
     rm__label_style label;
     int legend;           /* 0: never in the legend */
 } rm__style;
@@ -310,6 +312,14 @@ int rm__stamp_points(rm_context *ctx, cairo_surface_t *img,
                      const uint8_t *show_point, double ox, double oy,
                      double px_per_pt, int cx0, int cy0, int cx1, int cy1);
 
+/**
+ * Solid lines of class `cls` straight into an image (round joins and
+ * caps), `k` px per pt, clipped to the pixel box [cx0, cx1) x [cy0, cy1).
+ */
+int rm__fast_lines(rm_context *ctx, cairo_surface_t *img, const rm__xf *xf,
+                   const rm__resolved *r, int cls, double k, int cx0, int cy0,
+                   int cx1, int cy1);
+
 /** Colour of a raster value; 0 when the cell stays clear. */
 int rm__raster_color(const rm__resolved *r, double v, rm__rgba *out);
 
@@ -380,6 +390,7 @@ typedef struct rm__page_plan {
     double declination;       /* magnetic from true, deg clockwise */
     int decl_valid;
     double bar_len_m, bar_pt;
+    double bar_x, bar_y, bar_h; /* the bar's top-left and height, pt */
     int bar_div;
     double denominator;       /* representative fraction 1:N at centre */
     char dtg[32];
@@ -427,6 +438,7 @@ typedef struct rm__page_record {
     double scale_k;          /* projection scale factor at the centre */
     double scale_len_m;      /* scale bar length, ground metres */
     double scale_len_pt;     /* its length on paper, pt */
+    double scale_x, scale_y, scale_h; /* the bar's top-left, height, pt */
     int scale_divisions;
     double convergence_deg;  /* grid north to true north, clockwise */
     double declination_deg;  /* true north to magnetic north, clockwise */

@@ -389,6 +389,8 @@ static int parse_raster(parser *p, const rm__ynode *n)
         else if (!strcmp(k, "transparent_below"))
             rc = get_num(p, kv, -INFINITY, INFINITY,
                          &st->transparent_below);
+        else if (!strcmp(k, "transparent_fraction"))
+            rc = get_num(p, kv, 0, 1, &st->transparent_fraction);
         else if (!strcmp(k, "scale")) {
             rc = want_scalar(p, kv);
             if (rc)
@@ -407,7 +409,7 @@ static int parse_raster(parser *p, const rm__ynode *n)
         } else
             rc = unknown_key(p, kv, "raster",
                              "ramp, opacity, min, max, scale, "
-                             "transparent_below");
+                             "transparent_below, transparent_fraction");
     }
     return rc;
 }

@@ -109,8 +109,7 @@ static const builtin builtins[] = {
      "         stroke_width: 0.4}\n"},
     {"default-density",
      "geometry: raster\n"
-     "raster: {ramp: YlOrRd, opacity: 0.75, scale: sqrt,\n"
-     "         transparent_below: 0.000001}\n"},
+     "raster: {ramp: YlOrRd, opacity: 0.75, transparent_fraction: 0.04}\n"},
     {"default-cost",
      "geometry: raster\n"
      "raster: {ramp: PuBu, opacity: 0.6}\n"},

@@ -1,0 +1,180 @@
+/*
+ * Fast solid lines for images: each polyline is rasterised as the union of
+ * round-capped segments (distance to the segment gives the pixel's
+ * coverage), kept as the maximum coverage per pixel so joins are not
+ * painted twice, then composited once over the page pixels. Round joins
+ * and caps as cairo draws them; dashed lines stay with cairo.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render_internal.h"
+#include "util/util.h"
+
+typedef struct seg {
+    double ax, ay, bx, by;
+} seg;
+
+static inline uint32_t mul4(uint32_t x, uint32_t a)
+{
+    uint32_t t = (x & 0xff00ffu) * a + 0x800080u;
+    t = ((t + ((t >> 8) & 0xff00ffu)) >> 8) & 0xff00ffu;
+    x = ((x >> 8) & 0xff00ffu) * a + 0x800080u;
+    x = (x + ((x >> 8) & 0xff00ffu)) & 0xff00ff00u;
+    return x | t;
+}
+
+/* The segment's pixel box, clipped; 0 when empty. */
+static int seg_box(const seg *s, double r, int cx0, int cy0, int cx1, int cy1,
+                   int *x0, int *y0, int *x1, int *y1)
+{
+    *x0 = (int)floor(fmin(s->ax, s->bx) - r - 1);
+    *y0 = (int)floor(fmin(s->ay, s->by) - r - 1);
+    *x1 = (int)ceil(fmax(s->ax, s->bx) + r + 1);
+    *y1 = (int)ceil(fmax(s->ay, s->by) + r + 1);
+    if (*x0 < cx0)
+        *x0 = cx0;
+    if (*y0 < cy0)
+        *y0 = cy0;
+    if (*x1 > cx1)
+        *x1 = cx1;
+    if (*y1 > cy1)
+        *y1 = cy1;
+    return *x1 > *x0 && *y1 > *y0;
+}
+
+static void seg_coverage(uint8_t *cov, int cw, const seg *s, double hw,
+                         double thin, int cx0, int cy0, int cx1, int cy1)
+{
+    int x0, y0, x1, y1;
+    if (!seg_box(s, hw, cx0, cy0, cx1, cy1, &x0, &y0, &x1, &y1))
+        return;
+    double dx = s->bx - s->ax, dy = s->by - s->ay;
+    double len2 = dx * dx + dy * dy;
+    double inv = len2 > 0 ? 1.0 / len2 : 0;
+    for (int y = y0; y < y1; y++) {
+        double py = y + 0.5 - s->ay;
+        uint8_t *row = cov + (size_t)(y - cy0) * cw - cx0;
+        for (int x = x0; x < x1; x++) {
+            double px = x + 0.5 - s->ax;
+            double t = (px * dx + py * dy) * inv;
+            t = t < 0 ? 0 : t > 1 ? 1 : t;
+            double ex = px - t * dx, ey = py - t * dy;
+            double d2 = ex * ex + ey * ey;
+            double lim = hw + 0.5;
+            if (d2 >= lim * lim)
+                continue;
+            double c = (lim - sqrt(d2)) * thin;
+            if (c > thin)
+                c = thin;
+            uint8_t v = (uint8_t)(c * 255 + 0.5);
+            if (v > row[x])
+                row[x] = v;
+        }
+    }
+}
+
+static void seg_composite(unsigned char *data, int stride, uint8_t *cov,
+                          int cw, const seg *s, double hw, uint32_t src,
+                          int cx0, int cy0, int cx1, int cy1)
+{
+    int x0, y0, x1, y1;
+    if (!seg_box(s, hw, cx0, cy0, cx1, cy1, &x0, &y0, &x1, &y1))
+        return;
+    for (int y = y0; y < y1; y++) {
+        uint8_t *crow = cov + (size_t)(y - cy0) * cw - cx0;
+        uint32_t *d = (uint32_t *)(void *)(data + (size_t)y * stride);
+        for (int x = x0; x < x1; x++) {
+            uint32_t c = crow[x];
+            if (!c)
+                continue;
+            crow[x] = 0;
+            uint32_t sp = c == 255 ? src : mul4(src, c);
+            uint32_t ia = 255u - (sp >> 24);
+            d[x] = ia ? sp + mul4(d[x], ia) : sp;
+        }
+    }
+}
+
+int rm__fast_lines(rm_context *ctx, cairo_surface_t *img, const rm__xf *xf,
+                   const rm__resolved *r, int cls, double k, int cx0, int cy0,
+                   int cx1, int cy1)
+{
+    const rm__symbol *sym = &r->classes[cls];
+    rm__rgba c = rm__sym_stroke(sym);
+    double wpx = sym->stroke_width * k;
+    if (c.a <= 0 || wpx <= 0)
+        return RM_OK;
+    cairo_surface_flush(img);
+    unsigned char *data = cairo_image_surface_get_data(img);
+    int stride = cairo_image_surface_get_stride(img);
+    int w = cairo_image_surface_get_width(img);
+    int h = cairo_image_surface_get_height(img);
+    if (!data)
+        return rm__error(ctx, RM_ERENDER, NULL,
+                         "cannot reach the pixels of the page image");
+    cx0 = cx0 < 0 ? 0 : cx0;
+    cy0 = cy0 < 0 ? 0 : cy0;
+    cx1 = cx1 > w ? w : cx1;
+    cy1 = cy1 > h ? h : cy1;
+    if (cx1 <= cx0 || cy1 <= cy0)
+        return RM_OK;
+    int cw = cx1 - cx0;
+    uint8_t *cov = rm_callocarray((size_t)cw * (cy1 - cy0), 1);
+    seg *segs = NULL;
+    size_t cap = 0;
+    if (!cov)
+        return rm__error(ctx, RM_ENOMEM, NULL, "out of memory drawing lines");
+    uint32_t A = (uint32_t)lround(c.a * 255);
+    uint32_t src = A << 24 | (uint32_t)lround(c.r * A) << 16 |
+                   (uint32_t)lround(c.g * A) << 8 | (uint32_t)lround(c.b * A);
+    double hw = wpx / 2, thin = 1;
+    if (wpx < 1) { /* hairlines: a 1 px line at partial coverage */
+        thin = wpx;
+        hw = 0.5;
+    }
+    const rm_layer *l = r->layer;
+    const int64_t *fo = rm_layer_feature_offsets(l);
+    const int64_t *po = rm_layer_part_offsets(l);
+    const double *xy = rm_layer_xy(l);
+    size_t nf = rm_layer_feature_count(l);
+    double B = xf->s * k;
+    double X0 = (xf->fx - xf->ext.minx * xf->s) * k;
+    double Y0 = (xf->fy + xf->ext.maxy * xf->s) * k;
+    int rc = RM_OK;
+    for (size_t f = 0; f < nf && !rc; f++) {
+        if (!r->in_view[f] || r->row_class[f] != cls)
+            continue;
+        for (int64_t p = fo[f]; p < fo[f + 1]; p++) {
+            int64_t c0 = po[p], c1 = po[p + 1];
+            if (c1 - c0 < 2)
+                continue;
+            size_t ns = (size_t)(c1 - c0 - 1);
+            if (rm__grow((void **)&segs, &cap, ns, sizeof *segs)) {
+                rc = rm__error(ctx, RM_ENOMEM, NULL,
+                               "out of memory drawing lines");
+                break;
+            }
+            double px = X0 + xy[2 * c0] * B, py = Y0 - xy[2 * c0 + 1] * B;
+            for (size_t i = 0; i < ns; i++) {
+                double qx = X0 + xy[2 * (c0 + 1 + i)] * B;
+                double qy = Y0 - xy[2 * (c0 + 1 + i) + 1] * B;
+                seg s = {px, py, qx, qy};
+                segs[i] = s;
+                px = qx;
+                py = qy;
+            }
+            for (size_t i = 0; i < ns; i++)
+                seg_coverage(cov, cw, &segs[i], hw, thin, cx0, cy0, cx1, cy1);
+            for (size_t i = 0; i < ns; i++)
+                seg_composite(data, stride, cov, cw, &segs[i], hw, src, cx0,
+                              cy0, cx1, cy1);
+        }
+    }
+    free(segs);
+    free(cov);
+    cairo_surface_mark_dirty(img);
+    return rc;
+}
