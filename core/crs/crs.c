@@ -24,7 +24,111 @@ struct rm_crs {
 struct rm_transform {
     rm_context *ctx;
     PJ *pj; /* normalised for visualisation: lon/lat, easting/northing */
+    /*
+     * Shortcut for the common "degrees to radians, then one conversion"
+     * pipeline (and its inverse): `inner` is that one conversion, applied
+     * in direction `inner_dir` with the unit change done here. Checked at
+     * creation to give the same results as `pj`; NULL when not usable.
+     */
+    PJ *inner;
+    PJ_DIRECTION inner_dir;
 };
+
+#define DEG2RAD 0.017453292519943296
+#define RAD2DEG 57.295779513082323
+
+static const char FWD_HEAD[] =
+    "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad +step ";
+static const char INV_HEAD[] = "+proj=pipeline +step +inv ";
+static const char INV_TAIL[] =
+    " +step +proj=unitconvert +xy_in=rad +xy_out=deg";
+
+static void apply_inner(rm_transform *tr, double *xy, size_t n)
+{
+    size_t stride = 2 * sizeof(double);
+    if (tr->inner_dir == PJ_FWD)
+        for (size_t i = 0; i < 2 * n; i++)
+            xy[i] *= DEG2RAD;
+    proj_trans_generic(tr->inner, tr->inner_dir, xy, stride, n, xy + 1,
+                       stride, n, NULL, 0, 0, NULL, 0, 0);
+    proj_errno_reset(tr->inner);
+    if (tr->inner_dir == PJ_INV)
+        for (size_t i = 0; i < 2 * n; i++)
+            xy[i] *= RAD2DEG;
+}
+
+static int same(double a, double b)
+{
+    if (!isfinite(a) || !isfinite(b))
+        return !isfinite(a) && !isfinite(b);
+    return fabs(a - b) <= 1e-9 * (1.0 + fabs(a));
+}
+
+/* Find and verify the single-conversion shortcut of tr->pj. */
+static void find_shortcut(rm_transform *tr, PJ_CONTEXT *pc, const char *from,
+                          const char *to)
+{
+    /* Only when PROJ has exactly one candidate operation. */
+    PJ *src = proj_create(pc, from), *dst = proj_create(pc, to);
+    PJ_OPERATION_FACTORY_CONTEXT *fc =
+        src && dst ? proj_create_operation_factory_context(pc, NULL) : NULL;
+    PJ_OBJ_LIST *ops = fc ? proj_create_operations(pc, src, dst, fc) : NULL;
+    int single = ops && proj_list_get_count(ops) == 1;
+    proj_list_destroy(ops);
+    proj_operation_factory_context_destroy(fc);
+    proj_destroy(src);
+    proj_destroy(dst);
+    if (!single)
+        return;
+    const char *def = proj_as_proj_string(pc, tr->pj, PJ_PROJ_5, NULL);
+    if (!def)
+        return;
+    char inner[512];
+    size_t len = strlen(def);
+    if (strncmp(def, FWD_HEAD, sizeof FWD_HEAD - 1) == 0) {
+        snprintf(inner, sizeof inner, "%s", def + sizeof FWD_HEAD - 1);
+        tr->inner_dir = PJ_FWD;
+    } else if (strncmp(def, INV_HEAD, sizeof INV_HEAD - 1) == 0 &&
+               len > sizeof INV_HEAD + sizeof INV_TAIL &&
+               strcmp(def + len - (sizeof INV_TAIL - 1), INV_TAIL) == 0) {
+        size_t n = len - (sizeof INV_HEAD - 1) - (sizeof INV_TAIL - 1);
+        if (n >= sizeof inner)
+            return;
+        memcpy(inner, def + sizeof INV_HEAD - 1, n);
+        inner[n] = '\0';
+        tr->inner_dir = PJ_INV;
+    } else {
+        return;
+    }
+    if (strstr(inner, "+step") || strstr(inner, "+inv") ||
+        strncmp(inner, "+proj=", 6) != 0)
+        return;
+    tr->inner = proj_create(pc, inner);
+    if (!tr->inner)
+        return;
+    /* Same results as the full pipeline on a spread of points? */
+    static const double geo[16] = {0, 0, 3, 45, -8, 12.6, 28.3, -15.4,
+                                   10, 60, -70, -33, 120, 5, 1, -1};
+    static const double met[16] = {5e5, 0, 4.5e5, 5e6, 6e5, 1.4e6, 0, 0,
+                                   1e5, -1e5, 3e5, 8.3e6, -2e6, 1e6, 7e5,
+                                   9e6};
+    double a[16], b[16];
+    memcpy(a, tr->inner_dir == PJ_FWD ? geo : met, sizeof a);
+    memcpy(b, a, sizeof a);
+    size_t stride = 2 * sizeof(double);
+    proj_trans_generic(tr->pj, PJ_FWD, a, stride, 8, a + 1, stride, 8, NULL,
+                       0, 0, NULL, 0, 0);
+    proj_errno_reset(tr->pj);
+    apply_inner(tr, b, 8);
+    int ok = 1;
+    for (int i = 0; i < 16; i++)
+        if (!same(a[i], b[i]))
+            ok = 0;
+    if (!ok) {
+        proj_destroy(tr->inner);
+        tr->inner = NULL;
+    }
+}
 
 static int type_is_geographic(PJ_CONTEXT *pc, const PJ *pj)
 {
@@ -198,6 +302,9 @@ int rm_transform_create(rm_context *ctx, rm_transform **out, const char *from,
     }
     tr->ctx = ctx;
     tr->pj = pj;
+    rm__proj_capture_begin(ctx, &cap);
+    find_shortcut(tr, ctx->proj, from, to);
+    rm__proj_capture_end(&cap);
     *out = tr;
     return RM_OK;
 }
@@ -211,10 +318,14 @@ int rm_transform_apply(rm_transform *tr, double *xy, size_t n,
         return RM_EINVAL;
     if (n == 0)
         return RM_OK;
-    size_t stride = 2 * sizeof(double);
-    proj_trans_generic(tr->pj, PJ_FWD, xy, stride, n, xy + 1, stride, n,
-                       NULL, 0, 0, NULL, 0, 0);
-    proj_errno_reset(tr->pj);
+    if (tr->inner) {
+        apply_inner(tr, xy, n);
+    } else {
+        size_t stride = 2 * sizeof(double);
+        proj_trans_generic(tr->pj, PJ_FWD, xy, stride, n, xy + 1, stride, n,
+                           NULL, 0, 0, NULL, 0, 0);
+        proj_errno_reset(tr->pj);
+    }
     size_t failed = 0;
     for (size_t i = 0; i < 2 * n; i += 2) {
         if (!isfinite(xy[i]) || !isfinite(xy[i + 1])) {
@@ -254,6 +365,7 @@ void rm_transform_destroy(rm_transform *tr)
 {
     if (!tr)
         return;
+    proj_destroy(tr->inner);
     proj_destroy(tr->pj);
     free(tr);
 }

@@ -34,6 +34,16 @@ void rm__gdal_capture_begin(rm__gdal_capture *cap);
 /** Stop capturing; messages go to the previous handler again. */
 void rm__gdal_capture_end(rm__gdal_capture *cap);
 
+/**
+ * Also route messages GDAL emits from its own worker threads (which bypass
+ * the per-thread handler, e.g. the GeoPackage Arrow prefetch thread) into
+ * `cap` until rm__gdal_async_end. Counters are then updated under a lock:
+ * read them only after rm__gdal_async_end; the observer may be called from
+ * another thread. Call between capture_begin and capture_end.
+ */
+void rm__gdal_async_begin(rm__gdal_capture *cap);
+void rm__gdal_async_end(rm__gdal_capture *cap);
+
 /** Non-zero when a failure was captured since begin. */
 int rm__gdal_failed(const rm__gdal_capture *cap);
 

@@ -15,9 +15,62 @@
 
 static pthread_once_t register_once = PTHREAD_ONCE_INIT;
 
+/* Captures registered for messages from GDAL's own threads. */
+#define MAX_ASYNC 16
+static pthread_mutex_t async_lock = PTHREAD_MUTEX_INITIALIZER;
+static rm__gdal_capture *async_caps[MAX_ASYNC];
+static CPLErrorHandler previous_handler;
+
+static void record(rm__gdal_capture *cap, CPLErr cls, CPLErrorNum err_no,
+                   const char *msg);
+
+/*
+ * The process-wide handler: it only sees messages from threads that have
+ * no handler pushed. While an asynchronous capture is active they go there;
+ * otherwise to whatever handler was installed before routemap's.
+ */
+static void global_handler(CPLErr cls, CPLErrorNum err_no, const char *msg)
+{
+    int delivered = 0;
+    pthread_mutex_lock(&async_lock);
+    for (int i = 0; i < MAX_ASYNC; i++)
+        if (async_caps[i]) {
+            record(async_caps[i], cls, err_no, msg ? msg : "");
+            delivered = 1;
+        }
+    pthread_mutex_unlock(&async_lock);
+    if (!delivered)
+        (previous_handler ? previous_handler : CPLDefaultErrorHandler)(
+            cls, err_no, msg);
+}
+
 static void register_drivers(void)
 {
     GDALAllRegister();
+    previous_handler = CPLSetErrorHandler(global_handler);
+    if (previous_handler == global_handler)
+        previous_handler = NULL;
+}
+
+void rm__gdal_async_begin(rm__gdal_capture *cap)
+{
+    rm__gdal_register();
+    pthread_mutex_lock(&async_lock);
+    for (int i = 0; i < MAX_ASYNC; i++)
+        if (!async_caps[i]) {
+            async_caps[i] = cap;
+            break;
+        }
+    pthread_mutex_unlock(&async_lock);
+}
+
+void rm__gdal_async_end(rm__gdal_capture *cap)
+{
+    pthread_mutex_lock(&async_lock);
+    for (int i = 0; i < MAX_ASYNC; i++)
+        if (async_caps[i] == cap)
+            async_caps[i] = NULL;
+    pthread_mutex_unlock(&async_lock);
 }
 
 void rm__gdal_register(void)
@@ -25,13 +78,9 @@ void rm__gdal_register(void)
     pthread_once(&register_once, register_drivers);
 }
 
-static void capture_handler(CPLErr cls, CPLErrorNum err_no, const char *msg)
+static void record(rm__gdal_capture *cap, CPLErr cls, CPLErrorNum err_no,
+                   const char *msg)
 {
-    rm__gdal_capture *cap = CPLGetErrorHandlerUserData();
-    if (!cap)
-        return;
-    if (!msg)
-        msg = "";
     if (cls == CE_Failure || cls == CE_Fatal) {
         cap->n_failures++;
         cap->last_errno = err_no;
@@ -42,6 +91,13 @@ static void capture_handler(CPLErr cls, CPLErrorNum err_no, const char *msg)
     }
     if (cap->observer)
         cap->observer(cap->observer_data, cls, err_no, msg);
+}
+
+static void capture_handler(CPLErr cls, CPLErrorNum err_no, const char *msg)
+{
+    rm__gdal_capture *cap = CPLGetErrorHandlerUserData();
+    if (cap)
+        record(cap, cls, err_no, msg ? msg : "");
 }
 
 void rm__gdal_capture_begin(rm__gdal_capture *cap)

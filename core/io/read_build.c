@@ -1,0 +1,278 @@
+/*
+ * Direct, bulk writes into a layer under construction (the reader's side
+ * of layer_internal.h): capacity for whole batches, typed cell writes,
+ * and the final compaction that removes rejected features. After every
+ * call the layer keeps the invariants stated in layer_internal.h.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "io/read_internal.h"
+#include "layer/layer_internal.h"
+#include "util/util.h"
+
+#define HUGE_ALIGN ((uintptr_t)2 << 20)
+#define BIG_FRESH 65536 /* features: allocate exactly, huge-page backed */
+
+/*
+ * An array for a big layer, with the kernel asked for huge pages before
+ * any page is touched: a million rows fault in a few dozen pages instead
+ * of tens of thousands. Advice only; freed with free() like any other.
+ */
+static void *big_array(size_t n, size_t size)
+{
+    void *p = rm_mallocarray(n ? n : 1, size);
+#ifdef MADV_HUGEPAGE
+    if (p && n * size >= 2 * HUGE_ALIGN) {
+        uintptr_t b = ((uintptr_t)p + HUGE_ALIGN - 1) & ~(HUGE_ALIGN - 1);
+        uintptr_t e = ((uintptr_t)p + n * size) & ~(HUGE_ALIGN - 1);
+        if (e > b)
+            madvise((void *)b, e - b, MADV_HUGEPAGE);
+    }
+#endif
+    return p;
+}
+
+#define REPLACE(member, np)                                                  \
+    do {                                                                     \
+        free(member);                                                        \
+        (member) = (np);                                                     \
+    } while (0)
+
+/* First reservation of an empty layer: exact sizes, fresh arrays. */
+static int fresh_reserve(rm_layer *l, size_t nf, size_t np, size_t nc)
+{
+    int64_t *fids = big_array(nf, sizeof *fids);
+    int64_t *feat_off = big_array(nf + 1, sizeof *feat_off);
+    if (!fids || !feat_off) {
+        free(fids);
+        free(feat_off);
+        return RM_ENOMEM;
+    }
+    feat_off[0] = 0;
+    for (int i = 0; i < l->n_fields; i++) {
+        rm__column *c = &l->fields[i];
+        uint8_t *valid = big_array(nf, 1);
+        void *vals = NULL;
+        if (valid) {
+            switch (c->type) {
+            case RM_FIELD_INT:
+            case RM_FIELD_DATETIME:
+                vals = big_array(nf, sizeof(int64_t));
+                break;
+            case RM_FIELD_REAL:
+                vals = big_array(nf, sizeof(double));
+                break;
+            case RM_FIELD_BOOL:
+                vals = big_array(nf, 1);
+                break;
+            case RM_FIELD_STRING:
+                vals = big_array(nf + 1, sizeof(int64_t));
+                break;
+            }
+        }
+        if (!valid || !vals) {
+            free(valid);
+            free(vals);
+            free(fids);
+            free(feat_off);
+            return RM_ENOMEM;
+        }
+        memset(valid, 0, nf);
+        switch (c->type) {
+        case RM_FIELD_INT:
+        case RM_FIELD_DATETIME:
+            memset(vals, 0, nf * sizeof(int64_t));
+            REPLACE(c->ints, vals);
+            break;
+        case RM_FIELD_REAL:
+            for (size_t k = 0; k < nf; k++)
+                ((double *)vals)[k] = NAN;
+            REPLACE(c->reals, vals);
+            break;
+        case RM_FIELD_BOOL:
+            memset(vals, 0, nf);
+            REPLACE(c->bools, vals);
+            break;
+        case RM_FIELD_STRING:
+            ((int64_t *)vals)[0] = 0;
+            REPLACE(c->str_off, vals);
+            break;
+        }
+        REPLACE(c->valid, valid);
+    }
+    REPLACE(l->fids, fids);
+    REPLACE(l->feat_off, feat_off);
+    l->cap_features = nf;
+    if (np > l->cap_parts) {
+        int64_t *part_off = big_array(np + 1, sizeof *part_off);
+        uint8_t *outer = big_array(np, 1);
+        if (!part_off || !outer) {
+            free(part_off);
+            free(outer);
+            return RM_ENOMEM;
+        }
+        part_off[0] = 0;
+        REPLACE(l->part_off, part_off);
+        REPLACE(l->part_outer, outer);
+        l->cap_parts = np;
+    }
+    if (nc > l->cap_coords) {
+        double *xy = big_array(nc, 2 * sizeof *xy);
+        if (!xy)
+            return RM_ENOMEM;
+        REPLACE(l->xy, xy);
+        l->cap_coords = nc;
+    }
+    return RM_OK;
+}
+
+int rd_layer_reserve(rd_reader *r, size_t features, size_t parts,
+                     size_t coords, int times)
+{
+    rm_layer *l = r->out;
+    if (coords > l->cap_coords && r->proj)
+        rd_proj_sync(r); /* the background thread works on l->xy */
+    int rc = RM_OK;
+    if (l->n_features == 0 && l->n_parts == 0 && l->n_coords == 0 &&
+        !l->vtime && features >= BIG_FRESH && features > l->cap_features)
+        rc = fresh_reserve(l, features, parts, coords);
+    if (rc || rm__layer_reserve(l, features, parts, coords))
+        return rd_error(r, RM_ENOMEM, -1,
+                        "out of memory reading %zu features; read a "
+                        "smaller area or period",
+                        features);
+    if (times && !l->vtime) {
+        l->vtime = rm_mallocarray(l->cap_coords ? l->cap_coords : 1,
+                                  sizeof *l->vtime);
+        if (!l->vtime)
+            return rd_error(r, RM_ENOMEM, -1, "out of memory");
+        for (size_t i = 0; i < l->n_coords; i++)
+            l->vtime[i] = NAN;
+    }
+    return RM_OK;
+}
+
+void rd_set_int(rm_layer *l, int col, size_t row, int64_t v)
+{
+    l->fields[col].ints[row] = v;
+    l->fields[col].valid[row] = 1;
+}
+
+void rd_set_real(rm_layer *l, int col, size_t row, double v)
+{
+    l->fields[col].reals[row] = v;
+    l->fields[col].valid[row] = !isnan(v);
+}
+
+void rd_set_bool(rm_layer *l, int col, size_t row, int v)
+{
+    l->fields[col].bools[row] = v != 0;
+    l->fields[col].valid[row] = 1;
+}
+
+int rd_set_string(rm_layer *l, int col, size_t row, const char *s,
+                  size_t len)
+{
+    rm__column *c = &l->fields[col];
+    c->str_len = (size_t)c->str_off[row];
+    if (s) {
+        if (rm__grow((void **)&c->str_data, &c->str_cap, c->str_len + len + 1,
+                     1))
+            return RM_ENOMEM;
+        memcpy(c->str_data + c->str_len, s, len);
+        c->str_data[c->str_len + len] = '\0';
+        c->str_len += len + 1;
+    }
+    c->str_off[row + 1] = (int64_t)c->str_len;
+    c->valid[row] = s != NULL;
+    return RM_OK;
+}
+
+static void compact_column(rm__column *c, const uint8_t *keep, size_t n)
+{
+    size_t w = 0;
+    size_t sw = 0; /* string bytes written */
+    for (size_t i = 0; i < n; i++) {
+        if (!keep[i])
+            continue;
+        switch (c->type) {
+        case RM_FIELD_INT:
+        case RM_FIELD_DATETIME:
+            c->ints[w] = c->ints[i];
+            break;
+        case RM_FIELD_REAL:
+            c->reals[w] = c->reals[i];
+            break;
+        case RM_FIELD_BOOL:
+            c->bools[w] = c->bools[i];
+            break;
+        case RM_FIELD_STRING: {
+            size_t a = (size_t)c->str_off[i], b = (size_t)c->str_off[i + 1];
+            if (b > a && sw != a)
+                memmove(c->str_data + sw, c->str_data + a, b - a);
+            c->str_off[w] = (int64_t)sw;
+            sw += b - a;
+            break;
+        }
+        }
+        c->valid[w] = c->valid[i];
+        w++;
+    }
+    if (c->type == RM_FIELD_STRING) {
+        c->str_off[w] = (int64_t)sw;
+        c->str_len = sw;
+    }
+    /* Rows past the end return to their pristine NULL state. */
+    for (size_t i = w; i < n; i++) {
+        c->valid[i] = 0;
+        if (c->type == RM_FIELD_INT || c->type == RM_FIELD_DATETIME)
+            c->ints[i] = 0;
+        else if (c->type == RM_FIELD_REAL)
+            c->reals[i] = NAN;
+        else if (c->type == RM_FIELD_BOOL)
+            c->bools[i] = 0;
+    }
+}
+
+void rd_layer_compact(rm_layer *l, const uint8_t *keep)
+{
+    size_t n = l->n_features;
+    size_t wf = 0, wp = 0, wc = 0;
+    for (size_t f = 0; f < n; f++) {
+        size_t p0 = (size_t)l->feat_off[f], p1 = (size_t)l->feat_off[f + 1];
+        if (!keep[f])
+            continue;
+        l->fids[wf] = l->fids[f];
+        l->feat_off[wf] = (int64_t)wp;
+        for (size_t p = p0; p < p1; p++) {
+            size_t c0 = (size_t)l->part_off[p], c1 = (size_t)l->part_off[p + 1];
+            l->part_outer[wp] = l->part_outer[p];
+            l->part_off[wp] = (int64_t)wc;
+            if (c0 != wc && c1 > c0) {
+                memmove(l->xy + 2 * wc, l->xy + 2 * c0,
+                        (c1 - c0) * 2 * sizeof *l->xy);
+                if (l->vtime)
+                    memmove(l->vtime + wc, l->vtime + c0,
+                            (c1 - c0) * sizeof *l->vtime);
+            }
+            wc += c1 - c0;
+            wp++;
+        }
+        wf++;
+    }
+    l->feat_off[wf] = (int64_t)wp;
+    l->part_off[wp] = (int64_t)wc;
+    for (int i = 0; i < l->n_fields; i++)
+        compact_column(&l->fields[i], keep, n);
+    l->n_features = wf;
+    l->n_parts = wp;
+    l->n_coords = wc;
+}
+
+void rd_layer_set_type(rm_layer *l, rm_geom_type type)
+{
+    l->type = type;
+}
