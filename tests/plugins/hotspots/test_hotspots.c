@@ -37,6 +37,7 @@ typedef struct cellv {
     int64_t q, r;
     double x, y;
     int count;
+    double weight;
 } cellv;
 
 /* Centres by the lattice formula written out independently. */
@@ -69,7 +70,7 @@ static size_t make_cells(int hex, double s, const double box[4],
             assert_true(n < cap);
             double dx = (x - OX - 4000) / 3000, dy = (y - OY - 4000) / 3000;
             int c = (int)floor(8 * exp(-(dx * dx + dy * dy))) + noise();
-            cells[n] = (cellv){q, r, x, y, c};
+            cells[n] = (cellv){q, r, x, y, c, 0};
             n++;
             np += (size_t)c;
         }
@@ -247,6 +248,82 @@ static void band_count_37(void **state)
         }
     }
     assert_true(interior > 50);
+    hs_t_free(&t);
+    rm_layer_destroy(pts);
+    free(xy);
+    free(cells);
+}
+
+/* value=weight: Gi* of the weight sums (weight_field), from the formula
+ * on sums computed here. */
+static void gi_weighted(void **state)
+{
+    (void)state;
+    double s = 1000.0;
+    double box[4] = {OX - 0.25 * s, OY - 0.43 * s, OX + 12.25 * s,
+                     OY + (12 * SQRT3 / 2 + 0.43) * s};
+    cellv *cells = calloc(4000, sizeof *cells);
+    double *xy;
+    size_t np;
+    size_t n = make_cells(1, s, box, cells, 4000, &xy, &np);
+    rm_layer *pts;
+    assert_int_equal(rm_layer_create(&pts, "incidents", RM_GEOM_POINT),
+                     RM_OK);
+    int fw = rm_layer_add_field(pts, "w", RM_FIELD_REAL);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        double sum = 0;
+        for (int j = 0; j < cells[i].count; j++, k++) {
+            double w = 0.5 + (double)((i + (size_t)j) % 3);
+            assert_true(rm_layer_begin_feature(pts, (int64_t)k) >= 0);
+            assert_int_equal(rm_layer_add_part(pts, xy + 2 * k, 1, NULL, 1),
+                             RM_OK);
+            assert_int_equal(rm_layer_set_real(pts, fw, w), RM_OK);
+            sum += w;
+        }
+        cells[i].count = 0;
+        cells[i].weight = sum;
+    }
+    char area[120];
+    snprintf(area, sizeof area, "area=%.17g,%.17g,%.17g,%.17g", box[0],
+             box[1], box[2], box[3]);
+    const char *sets[] = {"cell_km=1", "band_km=2", "weight_field=w",
+                          "value=weight", "grid_origin=500000,1500000",
+                          area};
+    hs_t_run t;
+    hs_t_exec(&t, &pts, 1, sets, 6, NULL);
+    assert_int_equal(t.rc, RM_OK);
+    const rm_layer *out = hs_t_out(&t, "cells");
+    assert_int_equal(rm_layer_feature_count(out), n);
+    /* naive Gi* on the weight sums */
+    double sx = 0, sxx = 0;
+    for (size_t i = 0; i < n; i++) {
+        sx += cells[i].weight;
+        sxx += cells[i].weight * cells[i].weight;
+    }
+    double xbar = sx / n, S = sqrt(sxx / n - xbar * xbar);
+    int fq = hs_t_field(out, "q"), fr = hs_t_field(out, "r");
+    int fz = hs_t_field(out, "gi_z"), fwt = hs_t_field(out, "weight");
+    for (size_t o = 0; o < n; o++) {
+        const cellv *c = find_cell(cells, n, rm_layer_field_ints(out, fq)[o],
+                                   rm_layer_field_ints(out, fr)[o]);
+        assert_non_null(c);
+        assert_double_equal(rm_layer_field_reals(out, fwt)[o], c->weight,
+                            1e-9);
+        double lag = 0, W = 0;
+        for (size_t j = 0; j < n; j++) {
+            double dx = c->x - cells[j].x, dy = c->y - cells[j].y;
+            if (dx * dx + dy * dy <= 4e6 * (1 + 1e-9)) {
+                lag += cells[j].weight;
+                W += 1;
+            }
+        }
+        double want = (lag - xbar * W) / (S * sqrt((n * W - W * W) / (n - 1)));
+        assert_double_equal(rm_layer_field_reals(out, fz)[o], want, 1e-9);
+    }
+    const rm_layer *m = hs_t_out(&t, "metrics");
+    assert_string_equal(rm_layer_field_string(m, hs_t_field(m, "value"), 0),
+                        "weight sum");
     hs_t_free(&t);
     rm_layer_destroy(pts);
     free(xy);
@@ -542,6 +619,7 @@ int main(void)
         cmocka_unit_test(gi_square_all),
         cmocka_unit_test(band_exact),
         cmocka_unit_test(band_count_37),
+        cmocka_unit_test(gi_weighted),
         cmocka_unit_test(refuses_thin_data),
         cmocka_unit_test(refuses_zero_variance),
         cmocka_unit_test(zone_band_area),

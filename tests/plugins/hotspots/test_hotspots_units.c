@@ -410,6 +410,69 @@ static void kde_single_point(void **state)
     }
 }
 
+/* Space-time Gi* against the formula: neighbours of (i, t) are the
+ * cells within the band at steps t-1 and t (lag 1), binary, self
+ * included; mean and S over all cells and steps. */
+static void gi_space_time(void **state)
+{
+    (void)state;
+    hs_lattice L = {1, 1, 1000.0, 0, 0, 0, 0, 0, 0, 0};
+    double box[4] = {0, 0, 8000, 6000};
+    assert_int_equal(hs_lattice_set_range(&L, box, 3, 1000000), 0);
+    hs_cells c;
+    assert_int_equal(hs_cells_init(&c, &L), 0);
+    for (int64_t k = 0; k < c.n_dense; k++) {
+        int64_t q = L.q0 + k % L.w, r = L.r0 + k / L.w;
+        double x, y;
+        hs_lattice_centre(&L, q, r, &x, &y);
+        int64_t a = k % L.w, b = k / L.w;
+        c.member[k] = x >= 0 && x <= 8000 && y >= 0 && y <= 6000 &&
+                      a >= 3 && b >= 3 && a < L.w - 3 && b < L.h - 3;
+    }
+    assert_int_equal(hs_cells_relist(&c), 0);
+    size_t T = 4, N = c.n, nd = (size_t)c.n_dense;
+    double *x = calloc(T * nd, sizeof *x);
+    for (size_t t = 0; t < T; t++)
+        for (size_t k = 0; k < N; k++)
+            x[t * nd + (size_t)c.list[k]] = floor(uni() * 6) + (k < 5 ? t : 0);
+    hs_stencil st;
+    assert_int_equal(hs_stencil_build(&st, &L, 2000.0), 0);
+    double *z = malloc(T * N * sizeof *z);
+    assert_int_equal(hs_gi_star_st(&c, &st, x, T, 1, z), 0);
+    double n = (double)(N * T), sum = 0, sum2 = 0;
+    for (size_t t = 0; t < T; t++)
+        for (size_t k = 0; k < N; k++) {
+            double v = x[t * nd + (size_t)c.list[k]];
+            sum += v;
+            sum2 += v * v;
+        }
+    double mean = sum / n, S = sqrt(sum2 / n - mean * mean);
+    for (size_t t = 0; t < T; t++)
+        for (size_t i = 0; i < N; i++) {
+            double xi, yi, lag = 0, W = 0;
+            int64_t a = c.list[i];
+            hs_lattice_centre(&L, L.q0 + a % L.w, L.r0 + a / L.w, &xi, &yi);
+            for (size_t u = t ? t - 1 : 0; u <= t; u++)
+                for (size_t j = 0; j < N; j++) {
+                    double xj, yj;
+                    int64_t b = c.list[j];
+                    hs_lattice_centre(&L, L.q0 + b % L.w, L.r0 + b / L.w,
+                                      &xj, &yj);
+                    if (hypot(xi - xj, yi - yj) <= 2000.0 * (1 + 1e-9)) {
+                        lag += x[u * nd + (size_t)b];
+                        W += 1;
+                    }
+                }
+            double want = (lag - mean * W) /
+                          (S * sqrt((n * W - W * W) / (n - 1)));
+            assert_double_equal(z[t * N + i], want, 1e-9);
+        }
+    free(z);
+    free(x);
+    hs_stencil_free(&st);
+    hs_cells_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -425,6 +488,7 @@ int main(void)
         cmocka_unit_test(zone_area),
         cmocka_unit_test(parse_time),
         cmocka_unit_test(kde_single_point),
+        cmocka_unit_test(gi_space_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
