@@ -27,18 +27,25 @@ double hs_auto_cell(const double *nn, size_t n, double area, double hex,
         return NAN;
     double mean = sum / (double)m;
     double sd = sqrt(fmax(sum2 / (double)m - mean * mean, 0));
-    double cut = mean + 3 * sd, s2 = 0;
-    size_t m2 = 0, outliers = 0;
+    double cut = mean + 3 * sd;
+    double *d = hs_alloc(m, sizeof *d);
+    if (!d)
+        return NAN;
+    size_t m2 = 0;
+    double s2 = 0;
     for (size_t i = 0; i < n; i++)
-        if (isfinite(nn[i]) && nn[i] > 0) {
-            if (nn[i] > cut) {
-                outliers++;
-                continue;
-            }
+        if (isfinite(nn[i]) && nn[i] > 0 && nn[i] <= cut) {
+            d[m2++] = nn[i];
             s2 += nn[i];
-            m2++;
         }
-    double cell = s2 / (double)m2;
+    hs_sort_doubles(d, m2);
+    double med = m2 % 2 ? d[m2 / 2] : 0.5 * (d[m2 / 2 - 1] + d[m2 / 2]);
+    free(d);
+    double avg = s2 / (double)m2;
+    /* The larger of mean and median, times their ratio but at least 2. */
+    double big = fmax(avg, med), ratio = big / fmin(avg, med);
+    double scale = ratio > 2.0 ? ratio : 2.0;
+    double cell = big * scale;
     /* Cell area is sqrt(3)/2 s^2 (hex) or s^2 (square). */
     double per = hex ? sqrt(3.0) / 2.0 : 1.0;
     double floor_cell = sqrt(area / ((double)max_cells * per));
@@ -46,12 +53,15 @@ double hs_auto_cell(const double *nn, size_t n, double area, double hex,
     if (floored)
         cell = floor_cell;
     snprintf(how, how_cap,
-             "mean nearest-neighbour distance of %zu incidents at distinct "
-             "locations (%zu coincident left out), %zu locational outliers "
-             "(NN distance > mean + 3 SD = %.1f m) dropped: %.1f m%s",
-             m2, n - m, outliers, cut, s2 / (double)m2,
+             "nearest-neighbour rule of ArcGIS Optimized Hot Spot Analysis: "
+             "%s non-zero NN distance %.1f m of %zu incidents (%zu with a "
+             "coincident neighbour and %zu locational outliers beyond "
+             "mean + 3 SD = %.1f m left out) times max(2, mean/median "
+             "ratio %.2f)%s",
+             avg > med ? "mean" : "median", big, m2, n - m, m - m2, cut,
+             ratio,
              floored ? "; raised so that the study area holds at most "
-                       "the cell limit"
+                       "max_cells cells"
                      : "");
     return cell;
 }
@@ -167,7 +177,7 @@ double hs_auto_band(hs_cells *c, int use_weight, char *how, size_t how_cap)
         goto done;
     }
 fallback:;
-    size_t k = (size_t)llround(0.05 * (double)c->n);
+    size_t k = (size_t)(0.05 * (double)c->n); /* truncated */
     k = k < 3 ? 3 : k > 30 ? 30 : k;
     double acc = 0;
     size_t got = 0;

@@ -473,6 +473,30 @@ static void gi_space_time(void **state)
     hs_cells_free(&c);
 }
 
+/* The cell-size rule by hand. (a) zeros are ignored; 19 ones and a 10:
+ * mean 1.45, SD = sqrt(19) * 9 / 20 = 1.96, cut 7.33 drops the 10; mean =
+ * median = 1, scale 2: 2 m. (b) 1 1 1 5 5: mean 2.6, SD 1.96, nothing
+ * dropped; median 1; the mean times max(2, 2.6) = 6.76 m. (c) a floor:
+ * 100 cells of at least sqrt(1e6 / 100) = 100 m over 1 km^2 (squares). */
+static void auto_cell_rule(void **state)
+{
+    (void)state;
+    double a[22] = {0, 0};
+    for (int i = 2; i < 21; i++)
+        a[i] = 1;
+    a[21] = 10;
+    char how[400];
+    assert_double_equal(hs_auto_cell(a, 22, 1e6, 1, 1000000, how,
+                                     sizeof how), 2.0, 1e-12);
+    assert_non_null(strstr(how, "1 locational outliers"));
+    double b[5] = {1, 1, 1, 5, 5};
+    assert_double_equal(hs_auto_cell(b, 5, 1e6, 1, 1000000, how,
+                                     sizeof how), 6.76, 1e-12);
+    assert_double_equal(hs_auto_cell(b, 5, 1e6, 0, 100, how, sizeof how),
+                        100.0, 1e-9);
+    assert_non_null(strstr(how, "max_cells"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -489,6 +513,7 @@ int main(void)
         cmocka_unit_test(parse_time),
         cmocka_unit_test(kde_single_point),
         cmocka_unit_test(gi_space_time),
+        cmocka_unit_test(auto_cell_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
