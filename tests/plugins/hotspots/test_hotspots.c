@@ -574,6 +574,62 @@ static void permutations(void **state)
     free(xy);
 }
 
+/* Trends: 12 steps of 30 days for times spanning 360 days minus a bit;
+ * every cell gets one of the 17 category names, tau in [-1, 1], p in
+ * [0, 1]; fewer than 10 steps is refused. */
+static void trends_output(void **state)
+{
+    (void)state;
+    size_t n = 6000;
+    double *xy = clustered(n, 13);
+    int64_t *ms = malloc(n * sizeof *ms);
+    int64_t day = 86400000LL, t0 = 1767225600000LL; /* 2026-01-01 */
+    for (size_t i = 0; i < n; i++) /* 0 .. 360 days - 1 ms */
+        ms[i] = t0 + (int64_t)((360 * day - 1) * (double)i / (double)(n - 1));
+    rm_layer *pts = hs_t_points(xy, n, ms);
+    const char *sets[] = {"cell_km=2", "band_km=5", "time_step=30d",
+                          "area=500000,1500000,540000,1540000"};
+    hs_t_run t;
+    hs_t_exec(&t, &pts, 1, sets, 4, NULL);
+    assert_int_equal(t.rc, RM_OK);
+    const rm_layer *tr = hs_t_out(&t, "trends");
+    assert_non_null(tr);
+    const rm_layer *cells = hs_t_out(&t, "cells");
+    assert_int_equal(rm_layer_feature_count(tr),
+                     rm_layer_feature_count(cells));
+    static const char *names[] = {
+        "no pattern", "new hot spot", "consecutive hot spot",
+        "intensifying hot spot", "persistent hot spot",
+        "diminishing hot spot", "sporadic hot spot", "oscillating hot spot",
+        "historical hot spot", "new cold spot", "consecutive cold spot",
+        "intensifying cold spot", "persistent cold spot",
+        "diminishing cold spot", "sporadic cold spot",
+        "oscillating cold spot", "historical cold spot"};
+    int ft = hs_t_field(tr, "trend"), fa = hs_t_field(tr, "mk_tau"),
+        fp = hs_t_field(tr, "mk_p"), fs = hs_t_field(tr, "steps");
+    for (size_t k = 0; k < rm_layer_feature_count(tr); k++) {
+        const char *v = rm_layer_field_string(tr, ft, k);
+        int known = 0;
+        for (int j = 0; j < 17; j++)
+            known |= v && strcmp(v, names[j]) == 0;
+        assert_true(known);
+        double tau = rm_layer_field_reals(tr, fa)[k];
+        double p = rm_layer_field_reals(tr, fp)[k];
+        assert_true(tau >= -1 && tau <= 1 && p >= 0 && p <= 1);
+        assert_int_equal(rm_layer_field_ints(tr, fs)[k], 12);
+    }
+    hs_t_free(&t);
+    const char *few[] = {"cell_km=2", "band_km=5", "time_step=40d",
+                         "area=500000,1500000,540000,1540000"};
+    hs_t_exec(&t, &pts, 1, few, 4, NULL);
+    assert_int_equal(t.rc, RM_EPLUGIN_RUN);
+    assert_non_null(strstr(rm_errmsg(t.ctx), "at least 10"));
+    hs_t_free(&t);
+    rm_layer_destroy(pts);
+    free(xy);
+    free(ms);
+}
+
 /* Automatic choices are explained in the metrics and the manifest. */
 static void automatic_choices(void **state)
 {
@@ -626,6 +682,7 @@ int main(void)
         cmocka_unit_test(kde_integral),
         cmocka_unit_test(pai_from_definition),
         cmocka_unit_test(permutations),
+        cmocka_unit_test(trends_output),
         cmocka_unit_test(automatic_choices),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
