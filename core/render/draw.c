@@ -12,6 +12,7 @@
 #include "util/util.h"
 
 #define GUARD 40.0 /* pt around the frame kept when clipping geometry */
+#define VECTOR_QUANT 16.0 /* vector coordinates in steps of 1/16 pt */
 
 static void set_rgba(cairo_t *cr, rm__rgba c)
 {
@@ -213,6 +214,7 @@ static int clip_ring(ptbuf *in, ptbuf *tmp, const box *g)
 
 typedef struct scratch {
     ptbuf a, b;
+    double quant; /* vector output: coordinates rounded to 1/quant pt */
 } scratch;
 
 static void scratch_free(scratch *s)
@@ -226,10 +228,21 @@ static int part_to_page(scratch *s, const rm__xf *xf, const double *xy,
                         int64_t c0, int64_t c1)
 {
     s->a.n = 0;
-    for (int64_t c = c0; c < c1; c++)
-        if (pt_push(&s->a, rm__xf_x(xf, xy[2 * c]),
-                    rm__xf_y(xf, xy[2 * c + 1])))
+    double q = s->quant;
+    for (int64_t c = c0; c < c1; c++) {
+        double x = rm__xf_x(xf, xy[2 * c]), y = rm__xf_y(xf, xy[2 * c + 1]);
+        if (q > 0) {
+            /* Short numbers in the PDF/SVG: 1/16 pt is 0.02 mm. Skip
+             * repeats the rounding makes. */
+            x = round(x * q) / q;
+            y = round(y * q) / q;
+            if (s->a.n && s->a.p[2 * s->a.n - 2] == x &&
+                s->a.p[2 * s->a.n - 1] == y)
+                continue;
+        }
+        if (pt_push(&s->a, x, y))
             return -1;
+    }
     return 0;
 }
 
@@ -351,13 +364,14 @@ static int draw_lines(rm_context *ctx, const rm__target *tg,
                       const rm__xf *xf, const rm__resolved *r)
 {
     cairo_t *cr = tg->cr;
+    double quant = tg->raster ? 0 : VECTOR_QUANT;
     const rm_layer *l = r->layer;
     const int64_t *fo = rm_layer_feature_offsets(l);
     const int64_t *po = rm_layer_part_offsets(l);
     const double *xy = rm_layer_xy(l);
     size_t nf = rm_layer_feature_count(l);
     box g = guard_of(xf);
-    scratch s = {{0}, {0}};
+    scratch s = {{0}, {0}, quant};
     /* One path per class: overlapping lines of a class do not pile up. */
     for (size_t c = 0; c < r->n_classes; c++) {
         const rm__symbol *sym = &r->classes[c];
@@ -460,7 +474,7 @@ static void hatch_fill(cairo_t *cr, const rm__symbol *sym, const box *g)
 }
 
 static int draw_polygons(rm_context *ctx, cairo_t *cr, const rm__xf *xf,
-                         const rm__resolved *r)
+                         const rm__resolved *r, double quant)
 {
     const rm_layer *l = r->layer;
     const int64_t *fo = rm_layer_feature_offsets(l);
@@ -468,7 +482,7 @@ static int draw_polygons(rm_context *ctx, cairo_t *cr, const rm__xf *xf,
     const double *xy = rm_layer_xy(l);
     size_t nf = rm_layer_feature_count(l);
     box g = guard_of(xf);
-    scratch s = {{0}, {0}};
+    scratch s = {{0}, {0}, quant};
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     for (size_t f = 0; f < nf; f++) {
         if (!r->in_view[f] || r->row_class[f] < 0)
@@ -550,7 +564,7 @@ int rm__draw_layer(rm_context *ctx, const rm__target *t, const rm__xf *xf,
         rc = draw_lines(ctx, t, xf, r);
         break;
     case RM_GEOM_POLYGON:
-        rc = draw_polygons(ctx, cr, xf, r);
+        rc = draw_polygons(ctx, cr, xf, r, t->raster ? 0 : VECTOR_QUANT);
         break;
     default:
         break;

@@ -3,7 +3,10 @@
  * round-capped segments (distance to the segment gives the pixel's
  * coverage), kept as the maximum coverage per pixel so joins are not
  * painted twice, then composited once over the page pixels. Round joins
- * and caps as cairo draws them; dashed lines stay with cairo.
+ * and caps as cairo draws them; dashed lines stay with cairo. Lines of one
+ * symbol are composited in a spatial order (Morton order of 64 px tiles):
+ * "over" with one colour commutes, so the picture is the same and the
+ * pixels stay in cache.
  */
 #include <math.h>
 #include <stdint.h>
@@ -54,17 +57,40 @@ static void seg_coverage(uint8_t *cov, int cw, const seg *s, double hw,
     double dx = s->bx - s->ax, dy = s->by - s->ay;
     double len2 = dx * dx + dy * dy;
     double inv = len2 > 0 ? 1.0 / len2 : 0;
+    double lim = hw + 0.5, lim2 = lim * lim;
     for (int y = y0; y < y1; y++) {
         double py = y + 0.5 - s->ay;
+        /* The columns this row can touch: the part of the segment within
+         * `lim` of the row, widened by `lim`. */
+        double ta = 0, tb = 1;
+        if (fabs(dy) > 1e-12) {
+            ta = (py - lim) / dy;
+            tb = (py + lim) / dy;
+            if (ta > tb) {
+                double t = ta;
+                ta = tb;
+                tb = t;
+            }
+            ta = ta < 0 ? 0 : ta > 1 ? 1 : ta;
+            tb = tb < 0 ? 0 : tb > 1 ? 1 : tb;
+        } else if (fabs(py) > lim) {
+            continue;
+        }
+        double xa = s->ax + ta * dx, xb = s->ax + tb * dx;
+        int rx0 = (int)floor(fmin(xa, xb) - lim);
+        int rx1 = (int)ceil(fmax(xa, xb) + lim);
+        if (rx0 < x0)
+            rx0 = x0;
+        if (rx1 > x1)
+            rx1 = x1;
         uint8_t *row = cov + (size_t)(y - cy0) * cw - cx0;
-        for (int x = x0; x < x1; x++) {
+        for (int x = rx0; x < rx1; x++) {
             double px = x + 0.5 - s->ax;
             double t = (px * dx + py * dy) * inv;
             t = t < 0 ? 0 : t > 1 ? 1 : t;
             double ex = px - t * dx, ey = py - t * dy;
             double d2 = ex * ex + ey * ey;
-            double lim = hw + 0.5;
-            if (d2 >= lim * lim)
+            if (d2 >= lim2)
                 continue;
             double c = (lim - sqrt(d2)) * thin;
             if (c > thin)
@@ -96,6 +122,29 @@ static void seg_composite(unsigned char *data, int stride, uint8_t *cov,
             d[x] = ia ? sp + mul4(d[x], ia) : sp;
         }
     }
+}
+
+typedef struct part_key {
+    uint64_t key;
+    int64_t part;
+} part_key;
+
+static int cmp_key(const void *a, const void *b)
+{
+    const part_key *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->part > y->part) - (x->part < y->part);
+}
+
+/* Interleave the bits of two 24-bit numbers. */
+static uint64_t morton(uint32_t x, uint32_t y)
+{
+    uint64_t m = 0;
+    for (int b = 0; b < 24; b++)
+        m |= (uint64_t)((x >> b) & 1) << (2 * b) |
+             (uint64_t)((y >> b) & 1) << (2 * b + 1);
+    return m;
 }
 
 int rm__fast_lines(rm_context *ctx, cairo_surface_t *img, const rm__xf *xf,
@@ -144,35 +193,53 @@ int rm__fast_lines(rm_context *ctx, cairo_surface_t *img, const rm__xf *xf,
     double X0 = (xf->fx - xf->ext.minx * xf->s) * k;
     double Y0 = (xf->fy + xf->ext.maxy * xf->s) * k;
     int rc = RM_OK;
+    part_key *keys = NULL;
+    size_t nk = 0, capk = 0;
     for (size_t f = 0; f < nf && !rc; f++) {
         if (!r->in_view[f] || r->row_class[f] != cls)
             continue;
         for (int64_t p = fo[f]; p < fo[f + 1]; p++) {
-            int64_t c0 = po[p], c1 = po[p + 1];
-            if (c1 - c0 < 2)
+            if (po[p + 1] - po[p] < 2)
                 continue;
-            size_t ns = (size_t)(c1 - c0 - 1);
-            if (rm__grow((void **)&segs, &cap, ns, sizeof *segs)) {
+            if (rm__grow((void **)&keys, &capk, nk + 1, sizeof *keys)) {
                 rc = rm__error(ctx, RM_ENOMEM, NULL,
                                "out of memory drawing lines");
                 break;
             }
-            double px = X0 + xy[2 * c0] * B, py = Y0 - xy[2 * c0 + 1] * B;
-            for (size_t i = 0; i < ns; i++) {
-                double qx = X0 + xy[2 * (c0 + 1 + i)] * B;
-                double qy = Y0 - xy[2 * (c0 + 1 + i) + 1] * B;
-                seg s = {px, py, qx, qy};
-                segs[i] = s;
-                px = qx;
-                py = qy;
-            }
-            for (size_t i = 0; i < ns; i++)
-                seg_coverage(cov, cw, &segs[i], hw, thin, cx0, cy0, cx1, cy1);
-            for (size_t i = 0; i < ns; i++)
-                seg_composite(data, stride, cov, cw, &segs[i], hw, src, cx0,
-                              cy0, cx1, cy1);
+            double px = X0 + xy[2 * po[p]] * B - cx0;
+            double py = Y0 - xy[2 * po[p] + 1] * B - cy0;
+            px = px < 0 ? 0 : px > 1e6 ? 1e6 : px;
+            py = py < 0 ? 0 : py > 1e6 ? 1e6 : py;
+            keys[nk].key = morton((uint32_t)(px / 64), (uint32_t)(py / 64));
+            keys[nk++].part = p;
         }
     }
+    if (!rc && nk)
+        qsort(keys, nk, sizeof *keys, cmp_key);
+    for (size_t i = 0; i < nk && !rc; i++) {
+        int64_t p = keys[i].part;
+        int64_t c0 = po[p], c1 = po[p + 1];
+        size_t ns = (size_t)(c1 - c0 - 1);
+        if (rm__grow((void **)&segs, &cap, ns, sizeof *segs)) {
+            rc = rm__error(ctx, RM_ENOMEM, NULL, "out of memory drawing lines");
+            break;
+        }
+        double px = X0 + xy[2 * c0] * B, py = Y0 - xy[2 * c0 + 1] * B;
+        for (size_t j = 0; j < ns; j++) {
+            double qx = X0 + xy[2 * (c0 + 1 + j)] * B;
+            double qy = Y0 - xy[2 * (c0 + 1 + j) + 1] * B;
+            seg sg = {px, py, qx, qy};
+            segs[j] = sg;
+            px = qx;
+            py = qy;
+        }
+        for (size_t j = 0; j < ns; j++)
+            seg_coverage(cov, cw, &segs[j], hw, thin, cx0, cy0, cx1, cy1);
+        for (size_t j = 0; j < ns; j++)
+            seg_composite(data, stride, cov, cw, &segs[j], hw, src, cx0, cy0,
+                          cx1, cy1);
+    }
+    free(keys);
     free(segs);
     free(cov);
     cairo_surface_mark_dirty(img);

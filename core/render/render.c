@@ -19,7 +19,7 @@
 #include "util/util.h"
 
 #define DENSE_POINTS 50000 /* points in view drawn as one image in vectors */
-#define DENSE_DPI 300.0
+#define DENSE_DPI 200.0
 
 /* ---- output paths ------------------------------------------------------- */
 
@@ -497,9 +497,7 @@ int rm__render_recorded(rm_context *ctx, const rm_render_doc *doc,
                     }
                     cairo_destroy(cr);
                     if (!rc)
-                        rc = rm__cairo_error(
-                            ctx, cairo_surface_write_to_png(img, at->tmp),
-                            path);
+                        rc = rm__png_write(ctx, img, at->tmp, path);
                     cairo_surface_destroy(img);
                 }
                 free(path);

@@ -463,6 +463,10 @@ int rm__render_recorded(rm_context *ctx, const rm_render_doc *doc,
 
 void rm__render_record_free(rm__render_record *rec);
 
+/** Write an RGB24/ARGB32 page image as PNG (png_out.c, through GDAL). */
+int rm__png_write(rm_context *ctx, cairo_surface_t *img, const char *path,
+                  const char *what);
+
 /** cairo status to an rm error naming `what`. (cairo_err.c) */
 int rm__cairo_error(rm_context *ctx, cairo_status_t st, const char *what);
 

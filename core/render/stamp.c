@@ -22,6 +22,7 @@ typedef struct stamp {
     uint64_t key;
     int d;          /* width and height, px */
     int o;          /* marker centre offset, px (integer part) */
+    int index;      /* position in stamp_cache.list */
     uint32_t *px;   /* d * d premultiplied ARGB */
     int16_t *span;  /* per row: first and last+1 non-zero column */
 } stamp;
@@ -29,6 +30,8 @@ typedef struct stamp {
 typedef struct stamp_cache {
     stamp **slots; /* open addressing; stamps themselves never move */
     size_t cap, n;
+    stamp **list;  /* in creation order: items refer to them by index */
+    size_t n_list, cap_list;
 } stamp_cache;
 
 static uint64_t mix(uint64_t k)
@@ -53,6 +56,7 @@ static void cache_free(stamp_cache *c)
     for (size_t i = 0; i < c->cap; i++)
         stamp_free(c->slots[i]);
     free(c->slots);
+    free(c->list);
 }
 
 static int cache_grow(stamp_cache *c)
@@ -118,8 +122,9 @@ static stamp *make_stamp(uint64_t key, const rm__symbol *sym, double size_px,
     return st;
 }
 
-static const stamp *cache_get(stamp_cache *c, int cls, const rm__symbol *sym,
-                              double size_px, double k, int qx, int qy)
+/* The stamp's index in c->list, or -1 when out of memory. */
+static int cache_get(stamp_cache *c, int cls, const rm__symbol *sym,
+                     double size_px, double k, int qx, int qy)
 {
     int sq = (int)lround(size_px * 8); /* 1/8 px steps */
     if (sq < 1)
@@ -133,22 +138,27 @@ static const stamp *cache_get(stamp_cache *c, int cls, const rm__symbol *sym,
         size_t j = mix(key) & (c->cap - 1);
         while (c->slots[j]) {
             if (c->slots[j]->key == key)
-                return c->slots[j];
+                return c->slots[j]->index;
             j = (j + 1) & (c->cap - 1);
         }
     }
-    if ((c->n + 1) * 2 > c->cap && cache_grow(c))
-        return NULL;
+    if (((c->n + 1) * 2 > c->cap && cache_grow(c)) || c->n_list >= 32767 ||
+        rm__grow((void **)&c->list, &c->cap_list, c->n_list + 1,
+                 sizeof *c->list))
+        return -1;
     stamp *st = make_stamp(key, sym, sq / 8.0, k, (double)qx / PHASES,
                            (double)qy / PHASES);
     if (!st)
-        return NULL;
+        return -1;
     size_t j = mix(key) & (c->cap - 1);
     while (c->slots[j])
         j = (j + 1) & (c->cap - 1);
     c->slots[j] = st;
     c->n++;
-    return st;
+    int idx = (int)c->n_list;
+    c->list[c->n_list++] = st;
+    st->index = idx;
+    return idx;
 }
 
 /* x * a / 255 for the four 8-bit channels of x (pixman's UN8x4_MUL_UN8). */
@@ -186,9 +196,10 @@ static void blit(unsigned char *data, int stride, const stamp *st, int x0,
     }
 }
 
+/* One marker to composite: 8 bytes, so a million stay in cache lines. */
 typedef struct item {
-    int32_t x0, y0;
-    const stamp *st;
+    int16_t x0, y0;  /* top-left, px (images are at most 32000 px) */
+    uint32_t stamp;  /* index in stamp_cache.list */
 } item;
 
 int rm__stamp_points(rm_context *ctx, cairo_surface_t *img,
@@ -214,6 +225,11 @@ int rm__stamp_points(rm_context *ctx, cairo_surface_t *img,
         cy1 = h;
     if (cx1 <= cx0 || cy1 <= cy0)
         return RM_OK;
+    if (w > 32000 || h > 32000)
+        return rm__error(ctx, RM_EINVAL, NULL,
+                         "page image of %d x %d px is too large for point "
+                         "markers; lower the resolution",
+                         w, h);
     const rm_layer *l = r->layer;
     const int64_t *fo = rm_layer_feature_offsets(l);
     const int64_t *po = rm_layer_part_offsets(l);
@@ -224,13 +240,13 @@ int rm__stamp_points(rm_context *ctx, cairo_surface_t *img,
     double C = (xf->fy - oy + xf->ext.maxy * xf->s) * px_per_pt;
     int tw = (cx1 - cx0 + TILE - 1) / TILE, th = (cy1 - cy0 + TILE - 1) / TILE;
     size_t ntiles = (size_t)tw * th;
-    stamp_cache cache = {NULL, 0, 0};
+    stamp_cache cache = {NULL, 0, 0, NULL, 0, 0};
     item *items = NULL;
     size_t n_items = 0, cap_items = 0;
     uint32_t *tile_start = rm_callocarray(ntiles + 1, sizeof *tile_start);
     item *order = NULL; /* items copied tile by tile: read in sequence */
     int fixed_size = r->size_field < 0;
-    const stamp *last[PHASES * PHASES] = {0};
+    int last[PHASES * PHASES];
     int last_cls = -1;
     int rc = RM_OK;
     if (!tile_start)
@@ -243,7 +259,8 @@ int rm__stamp_points(rm_context *ctx, cairo_surface_t *img,
         const rm__symbol *sym = &r->classes[cls];
         double size_px = rm__resolved_size(r, f) * px_per_pt;
         if (!fixed_size || cls != last_cls) {
-            memset(last, 0, sizeof last);
+            for (int i = 0; i < PHASES * PHASES; i++)
+                last[i] = -1;
             last_cls = fixed_size ? cls : -1;
         }
         for (int64_t c = po[fo[f]]; c < po[fo[f + 1]]; c++) {
@@ -263,14 +280,15 @@ int rm__stamp_points(rm_context *ctx, cairo_surface_t *img,
                 qy = 0;
                 iy++;
             }
-            const stamp *st = last[qy * PHASES + qx];
-            if (!st) {
-                st = cache_get(&cache, cls, sym, size_px, px_per_pt, qx, qy);
-                if (!st)
+            int si = last[qy * PHASES + qx];
+            if (si < 0) {
+                si = cache_get(&cache, cls, sym, size_px, px_per_pt, qx, qy);
+                if (si < 0)
                     goto oom;
                 if (fixed_size)
-                    last[qy * PHASES + qx] = st;
+                    last[qy * PHASES + qx] = si;
             }
+            const stamp *st = cache.list[si];
             int x0 = ix - st->o, y0 = iy - st->o;
             if (x0 >= cx1 || y0 >= cy1 || x0 + st->d <= cx0 ||
                 y0 + st->d <= cy0)
@@ -279,9 +297,9 @@ int rm__stamp_points(rm_context *ctx, cairo_surface_t *img,
                          sizeof *items))
                 goto oom;
             item *it = &items[n_items++];
-            it->x0 = x0;
-            it->y0 = y0;
-            it->st = st;
+            it->x0 = (int16_t)x0;
+            it->y0 = (int16_t)y0;
+            it->stamp = (uint32_t)si;
             int tx0 = (x0 > cx0 ? x0 - cx0 : 0) / TILE;
             int ty0 = (y0 > cy0 ? y0 - cy0 : 0) / TILE;
             int tx1 = (x0 + st->d - 1 - cx0) / TILE;
@@ -309,7 +327,7 @@ int rm__stamp_points(rm_context *ctx, cairo_surface_t *img,
         memcpy(fill, tile_start, ntiles * sizeof *fill);
         for (size_t i = 0; i < n_items; i++) {
             const item *it = &items[i];
-            int x0 = it->x0, y0 = it->y0, d = it->st->d;
+            int x0 = it->x0, y0 = it->y0, d = cache.list[it->stamp]->d;
             int tx0 = (x0 > cx0 ? x0 - cx0 : 0) / TILE;
             int ty0 = (y0 > cy0 ? y0 - cy0 : 0) / TILE;
             int tx1 = (x0 + d - 1 - cx0) / TILE;
@@ -333,8 +351,8 @@ int rm__stamp_points(rm_context *ctx, cairo_surface_t *img,
             int by1 = by0 + TILE < cy1 ? by0 + TILE : cy1;
             for (uint32_t k = tile_start[t]; k < tile_start[t + 1]; k++) {
                 const item *it = &order[k];
-                blit(data, stride, it->st, it->x0, it->y0, bx0, by0, bx1,
-                     by1);
+                blit(data, stride, cache.list[it->stamp], it->x0, it->y0, bx0,
+                     by0, bx1, by1);
             }
         }
     goto done;
