@@ -132,27 +132,45 @@ static const char *plugin_path(const rm_registry *reg,
     return "";
 }
 
+/* Why a step's plugin is missing: refused (and why), or not there. */
+static int plugin_not_found(rm_context *ctx, const rm__spec *s,
+                            const rm__spec_step *st, const rm_registry *reg)
+{
+    rm_location where = rm__spec_where(s, st->plugin_loc);
+    char *file = rm__asprintf("/routemap-%s.so", st->plugin);
+    for (size_t k = 0; file && k < rm_registry_refused_count(reg); k++) {
+        const char *path = rm_registry_refused_path(reg, k);
+        size_t n = strlen(path), m = strlen(file);
+        if (n >= m && strcmp(path + n - m, file) == 0) {
+            free(file);
+            return rm__error(ctx, RM_EPLUGIN_LOAD, &where,
+                             "step '%s': plugin '%s' was refused: %s: %s",
+                             st->id, st->plugin, path,
+                             rm_registry_refused_reason(reg, k));
+        }
+    }
+    free(file);
+    rm_strbuf names = RM_STRBUF_INIT;
+    for (size_t k = 0; k < rm_registry_count(reg); k++)
+        rm_strbuf_printf(&names, "%s%s", k ? ", " : "",
+                         rm_registry_plugin(reg, k)->name);
+    int rc = rm__error(ctx, RM_EPLUGIN_NOTFOUND, &where,
+                       "step '%s': no plugin named '%s' (available: %s); "
+                       "'routemap plugins' lists them and any that were "
+                       "refused",
+                       st->id, st->plugin, names.data ? names.data : "none");
+    rm_strbuf_free(&names);
+    return rc;
+}
+
 static int check_step(rm_context *ctx, rm_briefing *b, rm_registry *reg,
                       size_t i)
 {
     const rm__spec *s = b->spec;
     const rm__spec_step *st = &s->steps[i];
     const rm_plugin_desc *d = rm_registry_find(reg, st->plugin);
-    if (!d) {
-        rm_strbuf names = RM_STRBUF_INIT;
-        for (size_t k = 0; k < rm_registry_count(reg); k++)
-            rm_strbuf_printf(&names, "%s%s", k ? ", " : "",
-                             rm_registry_plugin(reg, k)->name);
-        rm_location where = rm__spec_where(s, st->plugin_loc);
-        int rc = rm__error(ctx, RM_EPLUGIN_NOTFOUND, &where,
-                           "step '%s': no plugin named '%s' (available: "
-                           "%s); 'routemap plugins' lists them and any "
-                           "that were refused",
-                           st->id, st->plugin,
-                           names.data ? names.data : "none");
-        rm_strbuf_free(&names);
-        return rc;
-    }
+    if (!d)
+        return plugin_not_found(ctx, s, st, reg);
     b->plugins[i] = d;
     b->plugin_paths[i] = plugin_path(reg, d);
     rm__step_raw raw;

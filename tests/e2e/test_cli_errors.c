@@ -251,6 +251,60 @@ static void test_usage(void **s)
     e2e_free(&r);
 }
 
+/* A briefing whose step uses fixture plugin `name` from the bad-plugin
+ * fixtures (tests/plugins/bad). */
+static e2e_result run_fixture_plugin(const char *name)
+{
+    char body[512], file[64];
+    snprintf(body, sizeof body,
+             "layers:\n"
+             "  incidents: incidents.csv\n"
+             "steps:\n"
+             "  - {id: s, plugin: %s}\n",
+             name);
+    snprintf(file, sizeof file, "fixture-%s.yaml", name);
+    const char *b = briefing(file, body);
+    snprintf(file, sizeof file, "out-fixture-%s", name);
+    const char *out = e2e_path(file);
+    const char *args[] = {"--plugin-path",
+                          RM_BINARY_DIR "/tests/plugins/bad/fixtures", "run",
+                          b, "-o", out, NULL};
+    e2e_result r = e2e_run(args);
+    assert_int_equal(e2e_count_files(out), 0);
+    return r;
+}
+
+static void test_plugin_other_abi(void **s)
+{
+    (void)s;
+    e2e_result r = run_fixture_plugin("abi2");
+    assert_int_equal(r.exit_code, EXIT_PLUGIN);
+    assert_non_null(strstr(r.err, "fixture-abi2.yaml:8:"));
+    assert_non_null(strstr(r.err, "ABI 2.0"));
+    e2e_free(&r);
+}
+
+static void test_plugin_without_entry(void **s)
+{
+    (void)s;
+    e2e_result r = run_fixture_plugin("noentry");
+    assert_int_equal(r.exit_code, EXIT_PLUGIN);
+    assert_non_null(strstr(r.err, "fixture-noentry.yaml:8:"));
+    assert_non_null(strstr(r.err, "rm_plugin_noentry_init"));
+    e2e_free(&r);
+}
+
+static void test_plugin_crash(void **s)
+{
+    (void)s;
+    e2e_result r = run_fixture_plugin("crash");
+    /* DOC: a plugin that crashes never takes the host down. */
+    assert_int_equal(r.exit_code, EXIT_PLUGIN);
+    assert_non_null(strstr(r.err, "crash"));
+    assert_non_null(strstr(r.err, "signal"));
+    e2e_free(&r);
+}
+
 /* Repaired and dropped features are reported with their ids; the run
  * goes on (exit 0) with the rest. */
 static void test_invalid_and_nan_reported(void **s)
@@ -297,6 +351,9 @@ int main(void)
         cmocka_unit_test(test_missing_briefing),
         cmocka_unit_test(test_usage),
         cmocka_unit_test(test_invalid_and_nan_reported),
+        cmocka_unit_test(test_plugin_other_abi),
+        cmocka_unit_test(test_plugin_without_entry),
+        cmocka_unit_test(test_plugin_crash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
