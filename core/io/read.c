@@ -558,7 +558,10 @@ static int read_vector(rd_reader *r)
     GIntBig hint = OGR_L_GetFeatureCount(r->lyr, FALSE);
     if ((rc = setup_filters(r)))
         return rc;
-    if (hint > 0 && hint < ((GIntBig)1 << 31)) {
+    /* Size the arrays once when the count is known and nothing filters
+     * (a filtered read of a big table must not reserve the whole table). */
+    int filtered = (o->where && *o->where) || o->has_area || o->has_period;
+    if (!filtered && hint > 0 && hint < ((GIntBig)1 << 31)) {
         size_t h = (size_t)hint;
         rc = rd_layer_reserve(r, h, r->want_dim == RD_DIM_POINT ? h : 0,
                               r->want_dim == RD_DIM_POINT ? h : 0, 0);

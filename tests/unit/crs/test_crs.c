@@ -131,6 +131,20 @@ static void test_epsg4326_is_lon_lat(void **state)
     assert_true(fabs(u[1] - 45.0) < 1e-9);
 }
 
+static void test_multi_step_pipeline(void **state)
+{
+    rm_context *ctx = *state;
+    /* Web Mercator to UTM: an inverse and a forward projection in one
+     * pipeline. Start from the closed-form Mercator image of (3 E, 45 N)
+     * and expect the cs2cs value of that point in UTM 31N
+     * (echo "45 3" | cs2cs -f %.4f EPSG:4326 EPSG:32631). */
+    double xy[2] = {WGS84_A * 3.0 * DEG,
+                    WGS84_A * log(tan(M_PI / 4 + 22.5 * DEG))};
+    transform_point(ctx, "EPSG:3857", "EPSG:32631", xy);
+    assert_true(fabs(xy[0] - 500000.0) < 1e-3);
+    assert_true(fabs(xy[1] - 4982950.4002) < 1e-3);
+}
+
 static void test_auto_zones(void **state)
 {
     rm_context *ctx = *state;
@@ -294,6 +308,7 @@ int main(void)
         cmocka_unit_test(test_wgs84_to_utm31_cs2cs),
         cmocka_unit_test(test_central_meridian_closed_form),
         cmocka_unit_test(test_epsg4326_is_lon_lat),
+        cmocka_unit_test(test_multi_step_pipeline),
         cmocka_unit_test(test_auto_zones),
         cmocka_unit_test(test_auto_wide_is_laea),
         cmocka_unit_test(test_definitions),

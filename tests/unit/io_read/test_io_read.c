@@ -695,7 +695,8 @@ static void test_kml(void **state)
 static void test_shapefile(void **state)
 {
     rm_context *ctx = *state;
-    const char *path = path_of("zones.shp");
+    char path[768];
+    snprintf(path, sizeof path, "%s", path_of("zones.shp"));
     GDALDriverH drv = GDALGetDriverByName("ESRI Shapefile");
     const char *parts[] = {"zones.shp", "zones.shx", "zones.dbf", "zones.prj",
                            "zones.cpg"};
