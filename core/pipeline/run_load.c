@@ -14,10 +14,27 @@
 #include "run_state.h"
 #include "util/util.h"
 
+/* PROJ names a CRS made from a PROJ string "unknown": name the automatic
+ * equal-area projection by its centre instead. */
+static char *crs_display_name(const rm_crs *crs)
+{
+    const char *name = rm_crs_name(crs);
+    const char *def = rm_crs_definition(crs);
+    const char *lat = strstr(def, "+lat_0="), *lon = strstr(def, "+lon_0=");
+    if (strcmp(name, "unknown") != 0 || !strstr(def, "+proj=laea") || !lat ||
+        !lon)
+        return rm__strdup(name);
+    double la = strtod(lat + 7, NULL), lo = strtod(lon + 7, NULL);
+    return rm__asprintf("WGS 84 / Lambert azimuthal equal-area, centre "
+                        "%.4g°%c %.4g°%c",
+                        fabs(la), la < 0 ? 'S' : 'N', fabs(lo),
+                        lo < 0 ? 'W' : 'E');
+}
+
 static int set_crs(rm__run *r, rm_crs *crs, const char *reason)
 {
     r->crs = rm__strdup(rm_crs_definition(crs));
-    r->crs_name = rm__strdup(rm_crs_name(crs));
+    r->crs_name = crs_display_name(crs);
     r->crs_reason = reason;
     rm_crs_destroy(crs);
     return r->crs && r->crs_name ? RM_OK : RM_ENOMEM;
