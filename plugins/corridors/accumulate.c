@@ -1,0 +1,193 @@
+/*
+ * Accumulated cost over the friction grid: Dijkstra's label-setting
+ * search from many sources with lazy deletion (a cell is queued again
+ * when its cost drops; stale entries are skipped on the way out). A move
+ * costs the mean friction of the cells it touches times its length in
+ * metres; NaN friction propagates into the sum, and NaN never compares
+ * below a cost, so barriers stop moves without a test of their own.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cr.h"
+
+/* Moves: E N W S, NE NW SW SE, then the knight's counter-clockwise from
+ * east-north-east. Rows grow southwards. */
+const int CR_DR[17] = {0, 0, -1, 0, 1, -1, -1, 1, 1,
+                       -1, -2, -2, -1, 1, 2, 2, 1};
+const int CR_DC[17] = {0, 1, 0, -1, 0, 1, -1, -1, 1,
+                       2, 1, -1, -2, -2, -1, 1, 2};
+/* The two cells a knight's move passes between: the orthogonal and the
+ * diagonal neighbour of its start on the way. */
+const int CR_PASS_DR[17][2] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0},
+                               {0, 0}, {0, 0}, {0, 0}, {0, 0},
+                               {0, -1}, {-1, -1}, {-1, -1}, {0, -1},
+                               {0, 1}, {1, 1}, {1, 1}, {0, 1}};
+const int CR_PASS_DC[17][2] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0},
+                               {0, 0}, {0, 0}, {0, 0}, {0, 0},
+                               {1, 1}, {0, 1}, {0, -1}, {-1, -1},
+                               {-1, -1}, {0, -1}, {0, 1}, {1, 1}};
+
+/* For each knight's move, its pass-between cells as king's moves. */
+static const int PASS_K[17][2] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0},
+                                  {0, 0}, {0, 0}, {0, 0}, {0, 0},
+                                  {1, 5}, {2, 5}, {2, 6}, {3, 6},
+                                  {3, 7}, {4, 7}, {4, 8}, {1, 8}};
+
+#define SQRT2 1.41421356237309504880
+#define SQRT5 2.23606797749978969641
+
+double cr_move_length(int k)
+{
+    return k <= 0 ? 0 : (k <= 4 ? 1.0 : (k <= 8 ? SQRT2 : SQRT5));
+}
+
+double cr_step_cost(const cr_grid *g, const float *f, int r, int c, int k)
+{
+    size_t w = (size_t)g->w;
+    double a = f[(size_t)r * w + c];
+    double b = f[(size_t)(r + CR_DR[k]) * w + (c + CR_DC[k])];
+    if (k <= 8)
+        return (a + b) * (cr_move_length(k) * g->res / 2);
+    double p = NAN, q = NAN;
+    int pr = r + CR_PASS_DR[k][0], pc = c + CR_PASS_DC[k][0];
+    int qr = r + CR_PASS_DR[k][1], qc = c + CR_PASS_DC[k][1];
+    if (pr >= 0 && pr < g->h && pc >= 0 && pc < g->w)
+        p = f[(size_t)pr * w + pc];
+    if (qr >= 0 && qr < g->h && qc >= 0 && qc < g->w)
+        q = f[(size_t)qr * w + qc];
+    return (a + p + q + b) * (SQRT5 * g->res / 4);
+}
+
+typedef struct search {
+    const float *f;
+    double *cost;
+    uint8_t *dir;
+    cr_queue q;
+    int w, h, nk;
+    long off[17];     /* flat index offsets of the moves */
+    double wt[17];    /* length in m / cells averaged */
+    size_t pushes;
+} search;
+
+static inline int relax(search *s, uint32_t n, double c, int k)
+{
+    if (c < s->cost[n]) {
+        s->cost[n] = c;
+        s->dir[n] = (uint8_t)k;
+        s->pushes++;
+        return cr_queue_push(&s->q, c, n);
+    }
+    return 0;
+}
+
+/* A cell at least two cells from every edge: no bounds to check. */
+static int expand_inner(search *s, uint32_t i, double d)
+{
+    const float *f = s->f;
+    double f0 = f[i];
+    double fk[9];
+    int rc = 0;
+    for (int k = 1; k <= 8; k++) {
+        uint32_t n = (uint32_t)((long)i + s->off[k]);
+        fk[k] = f[n];
+        rc |= relax(s, n, d + (f0 + fk[k]) * s->wt[k], k);
+    }
+    if (s->nk == 16) {
+        for (int k = 9; k <= 16; k++) {
+            uint32_t n = (uint32_t)((long)i + s->off[k]);
+            double sum = f0 + fk[PASS_K[k][0]] + fk[PASS_K[k][1]] + f[n];
+            rc |= relax(s, n, d + sum * s->wt[k], k);
+        }
+    }
+    return rc;
+}
+
+/* Near an edge: moves leaving the grid are skipped. */
+static int expand_edge(search *s, uint32_t i, double d)
+{
+    int r = (int)(i / (uint32_t)s->w), c = (int)(i % (uint32_t)s->w);
+    double f0 = s->f[i];
+    double fk[9];
+    int rc = 0;
+    for (int k = 1; k <= 8; k++) {
+        int rr = r + CR_DR[k], cc = c + CR_DC[k];
+        fk[k] = NAN;
+        if (rr < 0 || cc < 0 || rr >= s->h || cc >= s->w)
+            continue;
+        uint32_t n = (uint32_t)((long)i + s->off[k]);
+        fk[k] = s->f[n];
+        rc |= relax(s, n, d + (f0 + fk[k]) * s->wt[k], k);
+    }
+    for (int k = 9; k <= s->nk; k++) {
+        int rr = r + CR_DR[k], cc = c + CR_DC[k];
+        if (rr < 0 || cc < 0 || rr >= s->h || cc >= s->w)
+            continue;
+        uint32_t n = (uint32_t)((long)i + s->off[k]);
+        double sum = f0 + fk[PASS_K[k][0]] + fk[PASS_K[k][1]] + s->f[n];
+        rc |= relax(s, n, d + sum * s->wt[k], k);
+    }
+    return rc;
+}
+
+int cr_accumulate(const cr_grid *g, const float *f, int neighbours,
+                  const uint32_t *src, size_t n_src, int queue,
+                  double *cost, uint8_t *dir, cr_tick_fn tick, void *ud,
+                  cr_accum_stats *stats)
+{
+    size_t n = cr_cells(g);
+    search s;
+    memset(&s, 0, sizeof s);
+    s.f = f;
+    s.cost = cost;
+    s.dir = dir;
+    s.w = g->w;
+    s.h = g->h;
+    s.nk = neighbours == 16 ? 16 : 8;
+    for (int k = 1; k <= 16; k++) {
+        s.off[k] = (long)CR_DR[k] * g->w + CR_DC[k];
+        s.wt[k] = cr_move_length(k) * g->res / (k <= 8 ? 2 : 4);
+    }
+    for (size_t i = 0; i < n; i++)
+        cost[i] = INFINITY;
+    memset(dir, 0, n);
+    cr_queue_init(&s.q, queue);
+    int rc = 0;
+    for (size_t j = 0; j < n_src && rc == 0; j++) {
+        uint32_t i = src[j];
+        if (i >= n || cost[i] == 0)
+            continue;
+        cost[i] = 0;
+        rc = cr_queue_push(&s.q, 0, i);
+    }
+    int m = s.nk == 16 ? 2 : 1;
+    size_t settled = 0;
+    double d;
+    uint32_t i;
+    while (rc == 0) {
+        int got = cr_queue_pop(&s.q, &d, &i);
+        if (got <= 0) {
+            rc = got;
+            break;
+        }
+        if (d > cost[i])
+            continue; /* stale: the cell was reached more cheaply */
+        if (++settled % (1u << 20) == 0 && tick && tick(ud, settled)) {
+            rc = -2;
+            break;
+        }
+        int r = (int)(i / (uint32_t)s.w), c = (int)(i % (uint32_t)s.w);
+        if (r >= m && c >= m && r < s.h - m && c < s.w - m)
+            rc = expand_inner(&s, i, d);
+        else
+            rc = expand_edge(&s, i, d);
+    }
+    if (stats) {
+        stats->settled = settled;
+        stats->pushes = s.pushes + n_src;
+        stats->queue_peak = s.q.peak;
+    }
+    cr_queue_free(&s.q);
+    return rc < 0 ? rc : 0;
+}

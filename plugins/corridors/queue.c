@@ -1,0 +1,144 @@
+/*
+ * Monotone priority queues for the cost search: a radix heap (Ahuja,
+ * Mehlhorn, Orlin and Tarjan, "Faster algorithms for the shortest path
+ * problem", JACM 37, 1990) over the bits of non-negative doubles, and a
+ * plain binary heap kept for comparison. Both hand out items in
+ * non-decreasing key order; ties leave in no particular order.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cr.h"
+
+static uint64_t bits_of(double key)
+{
+    uint64_t u;
+    memcpy(&u, &key, sizeof u);
+    return u;
+}
+
+static double double_of(uint64_t u)
+{
+    double d;
+    memcpy(&d, &u, sizeof d);
+    return d;
+}
+
+void cr_queue_init(cr_queue *q, int kind)
+{
+    memset(q, 0, sizeof *q);
+    q->kind = kind;
+}
+
+void cr_queue_free(cr_queue *q)
+{
+    for (int i = 0; i < 65; i++)
+        free(q->b[i]);
+    memset(q->b, 0, sizeof q->b);
+}
+
+static int append(cr_queue *q, int i, cr_item it)
+{
+    if (q->n[i] == q->cap[i]) {
+        size_t cap = q->cap[i] ? q->cap[i] * 2 : 256;
+        cr_item *b = realloc(q->b[i], cap * sizeof *b);
+        if (!b)
+            return -1;
+        q->b[i] = b;
+        q->cap[i] = cap;
+    }
+    q->b[i][q->n[i]++] = it;
+    return 0;
+}
+
+static int bucket(uint64_t key, uint64_t last)
+{
+    return key == last ? 0 : 64 - __builtin_clzll(key ^ last);
+}
+
+/* Binary heap in bucket 0, ordered by key. */
+static int heap_push(cr_queue *q, cr_item it)
+{
+    if (append(q, 0, it))
+        return -1;
+    cr_item *h = q->b[0];
+    size_t i = q->n[0] - 1;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (h[p].key <= it.key)
+            break;
+        h[i] = h[p];
+        i = p;
+    }
+    h[i] = it;
+    return 0;
+}
+
+static cr_item heap_pop(cr_queue *q)
+{
+    cr_item *h = q->b[0];
+    cr_item top = h[0], it = h[--q->n[0]];
+    size_t n = q->n[0], i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && h[c + 1].key < h[c].key)
+            c++;
+        if (it.key <= h[c].key)
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    if (n > 0)
+        h[i] = it;
+    return top;
+}
+
+int cr_queue_push(cr_queue *q, double key, uint32_t cell)
+{
+    cr_item it = {bits_of(key), cell};
+    int rc = q->kind == CR_QUEUE_BINARY
+                 ? heap_push(q, it)
+                 : append(q, bucket(it.key, q->last), it);
+    if (rc == 0 && ++q->size > q->peak)
+        q->peak = q->size;
+    return rc;
+}
+
+int cr_queue_pop(cr_queue *q, double *key, uint32_t *cell)
+{
+    if (q->size == 0)
+        return 0;
+    cr_item it;
+    if (q->kind == CR_QUEUE_BINARY) {
+        it = heap_pop(q);
+    } else {
+        if (q->n[0] == 0) {
+            /* Refill bucket 0 from the first non-empty bucket: its least
+             * key becomes `last`, and every item moves to a lower one. */
+            int i = 1;
+            while (q->n[i] == 0)
+                i++;
+            cr_item *b = q->b[i];
+            size_t n = q->n[i];
+            uint64_t m = b[0].key;
+            for (size_t j = 1; j < n; j++)
+                if (b[j].key < m)
+                    m = b[j].key;
+            q->last = m;
+            q->n[i] = 0;
+            for (size_t j = 0; j < n; j++) {
+                int t = bucket(b[j].key, m);
+                /* t < i always; bucket i itself is not written. */
+                if (append(q, t, b[j]))
+                    return -1;
+            }
+        }
+        it = q->b[0][--q->n[0]];
+    }
+    q->size--;
+    *key = double_of(it.key);
+    *cell = it.cell;
+    return 1;
+}
