@@ -377,6 +377,8 @@ static int probe(rd_reader *r, const char *what)
 static int setup_filters(rd_reader *r)
 {
     const rm_read_options *o = r->opt;
+    /* Databases (and indexed files) apply area and period themselves;
+     * the features they leave out are counted by a COUNT beforehand. */
     int pushdown = OGR_L_TestCapability(r->lyr, OLCFastSpatialFilter);
     if (o->where && *o->where) {
         if (OGR_L_SetAttributeFilter(r->lyr, o->where) != OGRERR_NONE)
@@ -411,6 +413,8 @@ static int setup_filters(rd_reader *r)
                             "set time: <field> for this layer");
         }
         if (r->period_on && pushdown) {
+            if (r->n_before_pushdown < 0)
+                r->n_before_pushdown = OGR_L_GetFeatureCount(r->lyr, TRUE);
             /* A day of margin each side covers time zones; the exact
              * test runs in memory. */
             char a[16], b[16];
@@ -448,6 +452,8 @@ static int setup_filters(rd_reader *r)
         int rc = rd_area_setup(r);
         if (rc)
             return rc;
+        if (pushdown && r->n_before_pushdown < 0)
+            r->n_before_pushdown = OGR_L_GetFeatureCount(r->lyr, TRUE);
         if (pushdown)
             OGR_L_SetSpatialFilterRect(r->lyr, r->area_src.minx,
                                        r->area_src.miny, r->area_src.maxx,
@@ -582,6 +588,9 @@ static int read_vector(rd_reader *r)
     rc = rm_layer_set_crs(r->out, r->has_geom ? r->dst_crs : "");
     if (rc)
         return rd_error(r, rc, -1, "out of memory");
+    if (r->n_before_pushdown > (int64_t)r->n_read)
+        r->rep.n_filtered +=
+            (size_t)(r->n_before_pushdown - (int64_t)r->n_read);
     r->rep.n_kept = r->out->n_features;
     log_report(r);
     if (r->out->n_features == 0) {
@@ -626,6 +635,7 @@ int rm_io_read(rm_context *ctx, rm_layer **out, const char *source,
     r.opt = opt;
     r.source = source;
     r.time_field = -1;
+    r.n_before_pushdown = -1;
 
     rm__gdal_register();
     rm__gdal_capture_begin(&r.cap);

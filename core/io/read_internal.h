@@ -108,6 +108,8 @@ typedef struct rd_reader {
 
     rm_read_report rep;
     size_t n_read;     /* features OGR returned */
+    int64_t n_before_pushdown; /* features before OGR's area/period
+                                  filters, -1 when not pushed down */
 } rd_reader;
 
 /* read_wkb.c */

@@ -364,6 +364,9 @@ static void check_filters(rm_context *ctx, const char *layer)
     l = read_ok(ctx, path, &opt, &rep);
     assert_int_equal(rm_layer_feature_count(l), 1);
     assert_int_equal(rm_layer_fids(l)[0], 101);
+    /* the other four lie outside the box (NaN and 200 E included) */
+    assert_int_equal(rep.n_filtered, 4);
+    assert_int_equal(rep.n_kept, 1);
     rm_layer_destroy(l);
 
     /* period: July 2026 keeps 101 (07-01) and 205 (07-10); 307 is in
@@ -377,6 +380,8 @@ static void check_filters(rm_context *ctx, const char *layer)
     assert_int_equal(rm_layer_feature_count(l), 2);
     assert_int_equal(rm_layer_fids(l)[0], 101);
     assert_int_equal(rm_layer_fids(l)[1], 205);
+    assert_int_equal(rep.n_filtered, 1); /* 307, in June */
+    assert_int_equal(rep.n_dropped, 2);  /* 411, 512 */
     rm_layer_destroy(l);
     /* The period's end is inclusive, to the millisecond. */
     opt.period_start_ms = INT64_C(1781524800000); /* 307's own time */
