@@ -720,6 +720,115 @@ static void test_style_library(void **state)
     assert_non_null(strstr(rm_errmsg(ctx), "'size'"));
 }
 
+static rm_layer *values_layer(const double *v, const char *const *t,
+                              size_t n)
+{
+    rm_layer *l = NULL;
+    assert_int_equal(rm_layer_create(&l, "vals", RM_GEOM_POINT), RM_OK);
+    int fv = rm_layer_add_field(l, "v", RM_FIELD_REAL);
+    int ft = rm_layer_add_field(l, "t", RM_FIELD_STRING);
+    for (size_t i = 0; i < n; i++) {
+        double xy[2] = {1000.0 * (double)i, 0};
+        rm_layer_begin_feature(l, (int64_t)i);
+        rm_layer_add_part(l, xy, 1, NULL, 0);
+        rm_layer_set_real(l, fv, v[i]);
+        rm_layer_set_string(l, ft, t ? t[i] : NULL);
+    }
+    return l;
+}
+
+static void resolve_text(rm_context *ctx, rm__resolved *r, rm__style **st,
+                         const char *yaml, const rm_layer *l)
+{
+    if (rm__style_parse(ctx, st, yaml, strlen(yaml), "t", "t"))
+        fail_msg("%s", rm_errmsg(ctx));
+    rm_bbox view = {-1e9, -1e9, 1e9, 1e9};
+    if (rm__resolve(ctx, r, *st, l, NULL, view, "p"))
+        fail_msg("%s", rm_errmsg(ctx));
+}
+
+static void test_classify(void **state)
+{
+    rm_context *ctx = *state;
+    double v[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    const char *t[10] = {"a", "b", "b", "c", "c", "c", NULL, "a", "c", "c"};
+    rm_layer *l = values_layer(v, t, 10);
+    rm__style *st = NULL;
+    rm__resolved r;
+    /* Equal intervals over 1..10 in 3 classes: breaks 1, 4, 7, 10. */
+    resolve_text(ctx, &r, &st,
+                 "geometry: point\ntype: graduated\nfield: v\n"
+                 "n_classes: 3\nramp: Blues\n",
+                 l);
+    assert_int_equal(r.n_classes, 3);
+    double br[4] = {1, 4, 7, 10};
+    size_t counts[3] = {3, 3, 4}; /* [1,4) [4,7) [7,10] */
+    /* colorbrewer2.org Blues 3-class: #deebf7 #9ecae1 #3182bd. */
+    unsigned blues[3] = {0xdeebf7, 0x9ecae1, 0x3182bd};
+    for (int i = 0; i < 3; i++) {
+        assert_true(fabs(r.classes[i].lo - br[i]) < 1e-12);
+        assert_true(fabs(r.classes[i].hi - br[i + 1]) < 1e-12);
+        assert_int_equal(r.counts[i], counts[i]);
+        assert_true(fabs(r.classes[i].fill.r - (blues[i] >> 16) / 255.0) <
+                    1e-9);
+        assert_true(fabs(r.classes[i].fill.b - (blues[i] & 255) / 255.0) <
+                    1e-9);
+    }
+    assert_string_equal(r.class_labels[0], "1 \u2013 4");
+    rm__resolved_free(&r);
+    rm__style_free(st);
+    /* Quantiles, nearest rank: breaks at sorted positions round(i/5*9):
+     * 0, 2, 4, 5, 7, 9 -> values 1, 3, 5, 6, 8, 10. */
+    resolve_text(ctx, &r, &st,
+                 "geometry: point\ntype: graduated\nfield: v\n"
+                 "n_classes: 5\nmethod: quantile\nramp: Reds\n",
+                 l);
+    assert_int_equal(r.n_classes, 5);
+    double qb[6] = {1, 3, 5, 6, 8, 10};
+    size_t qc[5] = {2, 2, 1, 2, 3};
+    for (int i = 0; i < 5; i++) {
+        assert_true(fabs(r.classes[i].lo - qb[i]) < 1e-12);
+        assert_int_equal(r.counts[i], qc[i]);
+    }
+    rm__resolved_free(&r);
+    rm__style_free(st);
+    /* Categories from the data, alphabetical, NULL falls to Other. */
+    resolve_text(ctx, &r, &st,
+                 "geometry: point\ntype: categorised\nfield: t\n"
+                 "ramp: Set2\n",
+                 l);
+    assert_int_equal(r.n_classes, 4);
+    assert_string_equal(r.class_labels[0], "a");
+    assert_string_equal(r.class_labels[1], "b");
+    assert_string_equal(r.class_labels[2], "c");
+    assert_string_equal(r.class_labels[3], "Other");
+    assert_int_equal(r.counts[0], 2);
+    assert_int_equal(r.counts[1], 2);
+    assert_int_equal(r.counts[2], 5);
+    assert_int_equal(r.counts[3], 1);
+    rm__resolved_free(&r);
+    rm__style_free(st);
+    /* Size by value: area grows linearly, so width with the square root:
+     * v = 1 -> 2 pt, v = 10 -> 12 pt, v = 3.25 (a quarter) -> 2 + 10/2. */
+    resolve_text(ctx, &r, &st,
+                 "geometry: point\nsize_by: {field: v, min: 2, max: 12}\n",
+                 l);
+    assert_true(fabs(rm__resolved_size(&r, 0) - 2) < 1e-12);
+    assert_true(fabs(rm__resolved_size(&r, 9) - 12) < 1e-12);
+    rm__resolved_free(&r);
+    rm__style_free(st);
+    rm_layer_destroy(l);
+    double v2[3] = {1, 3.25, 10};
+    l = values_layer(v2, NULL, 3);
+    resolve_text(ctx, &r, &st,
+                 "geometry: point\nsize_by: {field: v, min: 2, max: 12}\n",
+                 l);
+    assert_true(fabs(rm__resolved_size(&r, 1) - 7) < 1e-12);
+    rm__resolved_free(&r);
+    rm__style_free(st);
+    rm_layer_destroy(l);
+}
+
 static void test_fail_loudly(void **state)
 {
     rm_context *ctx = *state;
@@ -824,6 +933,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_arabic_label_pdf, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_classify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fail_loudly, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dense_points_pdf, setup,
                                         teardown),
