@@ -21,9 +21,10 @@ static const char HELP[] =
     "  tracks: line features (one track each; a multi-line's parts are "
     "pieces of one track), or point features (GPS fixes) joined into "
     "tracks: points with the same track id (track_field, else the layer's "
-    "id role) are ordered by the time role (ties and a missing time role: "
-    "source order; points without id, or without time when the time role "
-    "is mapped, are skipped and counted in the log). Times are DATETIME "
+    "id role) are ordered by time (time_field, else the time role; ties "
+    "and no time field at all: source order; points without an id, or "
+    "without a time when there is a time field, are skipped and counted "
+    "in the log). Times are DATETIME "
     "fields, ISO 8601 text, or numbers (seconds since 1970). Line tracks "
     "take their times from per-vertex times (GPX track points, M values).\n"
     "  lines: lines, multi-lines or polygons. Every part is its own line: "
@@ -147,6 +148,9 @@ static const rm_param_desc PARAMS[] = {
     {"track_field", RM_PARAM_STRING, NULL, NULL, 0, NAN, NAN, NULL, 0,
      "Field that identifies the track of each point (default: the id "
      "role); also names the track_id of line tracks."},
+    {"time_field", RM_PARAM_STRING, NULL, NULL, 0, NAN, NAN, NULL, 0,
+     "Field with the time of each point (default: the time role): a "
+     "date-time, ISO 8601 text or seconds since 1970."},
 };
 
 static const rm_output_desc OUTPUTS[] = {
@@ -220,6 +224,9 @@ static int run(const rm_host_api *api, rm_step *step)
     const char *track_field = api->param_is_set(step, "track_field")
                                   ? api->param_string(step, "track_field")
                                   : NULL;
+    const char *time_field = api->param_is_set(step, "time_field")
+                                 ? api->param_string(step, "time_field")
+                                 : NULL;
     size_t n_names = api->param_count(step, "side_names");
     crossings_lines L;
     crossings_tracks T;
@@ -279,7 +286,8 @@ static int run(const rm_host_api *api, rm_step *step)
                  "every track gets 0 crossings",
                  api->layer_name(ll));
 
-    rc = crossings_tracks_build(&T, api, step, tl, track_field);
+    rc = crossings_tracks_build(&T, api, step, tl, track_field,
+                                time_field);
     if (rc != RM_OK)
         goto out;
     if (T.n_skipped)

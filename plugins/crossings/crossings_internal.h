@@ -154,13 +154,14 @@ typedef struct crossings_tracks {
 } crossings_tracks;
 
 /**
- * Read the tracks layer. Points are grouped by `id_field` (or -1 for the id
- * role) and ordered by the time role. On error the message went to
- * api->fail and the code is returned.
+ * Read the tracks layer. Points are grouped by the field `track_field`
+ * (NULL: the id role) and ordered by the field `time_field` (NULL: the
+ * time role). On error the message went to api->fail and the code is
+ * returned.
  */
 int crossings_tracks_build(crossings_tracks *out, const rm_host_api *api,
                            rm_step *step, const rm_layer *layer,
-                           const char *track_field);
+                           const char *track_field, const char *time_field);
 void crossings_tracks_free(crossings_tracks *tracks);
 
 /** Parse an ISO 8601 date-time ("2026-07-01T12:30:00Z"); NaN if not. */
@@ -181,8 +182,11 @@ typedef struct crossings_piece {
  * Split a run into pieces at gaps: consecutive vertices further apart
  * than gap_s seconds (when both times are known) or gap_m metres (points
  * always; lines only when both times are known) start a new piece. A gap
- * of 0 disables that rule. `cb` is called with each piece of >= 2
- * vertices; a nonzero return stops the split and is returned.
+ * of 0 disables that rule. A repeated vertex is dropped (the piece keeps
+ * the first one's time) but its time counts for the time gap to the next
+ * vertex: waiting on one spot is not a gap. NaN coordinates split too.
+ * `cb` is called with each piece of >= 2 vertices; a nonzero return stops
+ * the split and is returned.
  */
 typedef int (*crossings_piece_fn)(void *ud, const crossings_piece *piece);
 int crossings_split_run(const crossings_run *run, int from_points,

@@ -592,8 +592,9 @@ static int resolve_runs(crossings_detector *d, size_t hits_before)
     }
     if (d->failed)
         return RM_ENOMEM;
-    qsort(d->hits + hits_before, d->n_hits - hits_before, sizeof *d->hits,
-          cmp_hit);
+    if (d->n_hits > hits_before)
+        qsort(d->hits + hits_before, d->n_hits - hits_before,
+              sizeof *d->hits, cmp_hit);
     return RM_OK;
 }
 

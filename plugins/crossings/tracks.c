@@ -292,13 +292,13 @@ static int same_track(const point_rec *a, const point_rec *b)
 }
 
 static int build_from_points(crossings_tracks *t, const rm_host_api *api,
-                             rm_step *step, const rm_layer *layer, int idf)
+                             rm_step *step, const rm_layer *layer, int idf,
+                             int tf)
 {
     size_t nf = api->layer_feature_count(layer);
     const int64_t *fo = api->layer_feature_offsets(layer);
     const int64_t *po = api->layer_part_offsets(layer);
     const double *xy = api->layer_xy(layer);
-    int tf = api->layer_role_field(layer, RM_ROLE_TIME);
     rm_field_type idt = api->layer_field_type(layer, idf);
     int text = !id_is_int(idt);
     char **texts = NULL;
@@ -392,7 +392,8 @@ static int build_from_points(crossings_tracks *t, const rm_host_api *api,
         api->log(step, RM_PLUGIN_LOG_WARN,
                  "crossings: the point layer '%s' has no time role: points "
                  "are joined in the order of the source, and crossings get "
-                 "no time; map the time role in the briefing",
+                 "no time; map the time role in the briefing or set "
+                 "time_field",
                  api->layer_name(layer));
     rc = RM_OK;
 out:
@@ -406,7 +407,7 @@ out:
 
 int crossings_tracks_build(crossings_tracks *out, const rm_host_api *api,
                            rm_step *step, const rm_layer *layer,
-                           const char *track_field)
+                           const char *track_field, const char *time_field)
 {
     memset(out, 0, sizeof *out);
     rm_geom_type gt = api->layer_geom_type(layer);
@@ -430,7 +431,18 @@ int crossings_tracks_build(crossings_tracks *out, const rm_host_api *api,
                              "role in the briefing (id: FIELD) or set "
                              "track_field",
                              api->layer_name(layer));
-        rc = build_from_points(out, api, step, layer, idf);
+        int tf = api->layer_role_field(layer, RM_ROLE_TIME);
+        if (time_field && *time_field) {
+            tf = api->layer_field_index(layer, time_field);
+            if (tf < 0)
+                return api->fail(step, RM_EDATA_FIELD,
+                                 "crossings: the tracks layer '%s' has no "
+                                 "field '%s' (time_field); use one of its "
+                                 "fields or leave time_field unset to use "
+                                 "the time role",
+                                 api->layer_name(layer), time_field);
+        }
+        rc = build_from_points(out, api, step, layer, idf, tf);
     }
     if (rc == RM_ENOMEM) {
         crossings_tracks_free(out);

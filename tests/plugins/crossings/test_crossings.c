@@ -698,6 +698,24 @@ static void test_point_tracks(void **state)
     o = run(pts, li, "track_field", "nope", NULL);
     assert_int_equal(o.rc, RM_EDATA_FIELD);
     assert_non_null(strstr(fh_failure(o.step), "nope"));
+    fh_step_destroy(o.step);
+
+    /* time_field instead of the time role; without any time the points
+     * are joined in source order: a is (6,5), (5,5), (5,-5): one
+     * crossing at (5,0), with no time; and a warning. */
+    assert_int_equal(rm_layer_set_role(pts, RM_ROLE_TIME, -1), RM_OK);
+    o = run(pts, li, "track_field", "tid", "time_field", "ts", NULL);
+    assert_int_equal(rm_layer_feature_count(o.points), 3);
+    assert_int_equal(int_at(o.points, "time", 0), T0 + 5 * MIN);
+    fh_step_destroy(o.step);
+    o = run(pts, li, "track_field", "tid", "gap_max_km", "0", NULL);
+    assert_non_null(strstr(fh_log(o.step), "no time role"));
+    assert_int_equal(int_at(o.tracks, "crossings", 0), 1);
+    assert_true(null_at(o.points, "time", 0));
+    fh_step_destroy(o.step);
+    o = run(pts, li, "track_field", "tid", "time_field", "when", NULL);
+    assert_int_equal(o.rc, RM_EDATA_FIELD);
+    assert_non_null(strstr(fh_failure(o.step), "time_field"));
     done(&o, pts, li);
 }
 
