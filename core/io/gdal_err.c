@@ -96,8 +96,12 @@ static void record(rm__gdal_capture *cap, CPLErr cls, CPLErrorNum err_no,
 static void capture_handler(CPLErr cls, CPLErrorNum err_no, const char *msg)
 {
     rm__gdal_capture *cap = CPLGetErrorHandlerUserData();
-    if (cap)
-        record(cap, cls, err_no, msg ? msg : "");
+    if (!cap)
+        return;
+    /* The same capture may be receiving from GDAL's threads too. */
+    pthread_mutex_lock(&async_lock);
+    record(cap, cls, err_no, msg ? msg : "");
+    pthread_mutex_unlock(&async_lock);
 }
 
 void rm__gdal_capture_begin(rm__gdal_capture *cap)
