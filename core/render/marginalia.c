@@ -329,7 +329,14 @@ static void swatch(cairo_t *cr, const rm__plan_layer *pl, int cls, double x,
         rm__rgba st = rm__sym_stroke(s);
         if (st.a > 0 && s->stroke_width > 0) {
             rm__line_apply(cr, s);
-            cairo_set_line_width(cr, fmin(s->stroke_width, 2));
+            /* Hairline outlines would vanish at legend size. */
+            cairo_set_line_width(cr, fmin(fmax(s->stroke_width, 0.5), 2));
+            cairo_stroke(cr);
+        } else if (f.a < 0.6 && !s->hatch) {
+            /* A pale fill without outline: a faint frame shows the box. */
+            cairo_set_source_rgba(cr, 0.6, 0.6, 0.6, 1);
+            cairo_set_line_width(cr, 0.4);
+            cairo_set_dash(cr, NULL, 0, 0);
             cairo_stroke(cr);
         }
         cairo_new_path(cr);

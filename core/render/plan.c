@@ -67,16 +67,51 @@ static rm_bbox feature_extent(const rm_layer *l, size_t f)
     return b;
 }
 
-/* The part of a layer name after its last '.', e.g. "cross.points". */
-static const char *role_of(const rm_render_layer *rl)
+/* 1 when a default style knows `role` for geometry `g`. */
+static int known_role(const char *role, rm_geom_type g)
 {
-    if (rl->role && *rl->role)
-        return rl->role;
-    const char *n = rm_layer_name(rl->layer);
+    return role && rm__style_default_name(role, g, 1) !=
+                       rm__style_default_name(NULL, g, 1);
+}
+
+/* The part of a name after its last '.' or '_', or NULL. */
+static const char *suffix(const char *n)
+{
     if (!n)
         return NULL;
-    const char *dot = strrchr(n, '.');
-    return dot ? dot + 1 : n;
+    const char *dot = strrchr(n, '.'), *us = strrchr(n, '_');
+    const char *sep = dot > us ? dot : us;
+    return sep && sep[1] ? sep + 1 : NULL;
+}
+
+/*
+ * The layer's role for its default style: the given role, its last part,
+ * the layer name or the name's last part ("hot_cells": "cells"), the
+ * first a default style knows; else the given role or the name.
+ */
+static const char *role_of(const rm_render_layer *rl)
+{
+    const char *n = rm_layer_name(rl->layer);
+    rm_geom_type g = rm_layer_geom_type(rl->layer);
+    const char *cands[4] = {rl->role, suffix(rl->role), n, suffix(n)};
+    for (int i = 0; i < 4; i++)
+        if (cands[i] && *cands[i] && known_role(cands[i], g))
+            return cands[i];
+    return rl->role && *rl->role ? rl->role : n;
+}
+
+/* "hot_cells" -> "Hot cells": a legend title from a layer name. */
+static char *pretty_title(const char *name)
+{
+    char *t = rm__strdup(name ? name : "layer");
+    if (!t)
+        return NULL;
+    for (char *c = t; *c; c++)
+        if (*c == '_' || *c == '.')
+            *c = ' ';
+    if (t[0] >= 'a' && t[0] <= 'z')
+        t[0] = (char)(t[0] - 'a' + 'A');
+    return t;
 }
 
 /* Re-state the context's last error with the page and layer in front. */
@@ -115,8 +150,14 @@ static int plan_layers(rm__render_state *rs, rm__page_plan *pp)
                              "give every page layer its data",
                              pp->title, i + 1);
         const char *lname = rm_layer_name(rl->layer);
-        pl->title = rl->title && *rl->title ? rl->title
-                                            : (lname ? lname : "layer");
+        if (rl->title && *rl->title) {
+            pl->title = rl->title;
+        } else {
+            pl->own_title = pretty_title(lname);
+            if (!pl->own_title)
+                return rm__error(ctx, RM_ENOMEM, NULL, "out of memory");
+            pl->title = pl->own_title;
+        }
         pl->role = role_of(rl);
         rm_geom_type g = rm_layer_geom_type(rl->layer);
         const char *sname = rl->style;
@@ -136,6 +177,19 @@ static int plan_layers(rm__render_state *rs, rm__page_plan *pp)
             return rc; /* keeps the style file's line and column */
         rc = rm__resolve(ctx, &pl->res, pl->style, rl->layer, rl->label_field,
                          pp->xf.ext, pp->title);
+        if (rc == RM_EDATA_FIELD && !rl->style) {
+            /* A role's default wants a field this layer lacks (another
+             * plugin's output of the same name): use the geometry's. */
+            rm__resolved_free(&pl->res);
+            rm__style_free(pl->style);
+            pl->style = NULL;
+            rm_error_clear(ctx);
+            sname = rm__style_default_name(NULL, g, rl->basemap);
+            rc = rm__style_load(ctx, &pl->style, rs->doc->styles_dir, sname);
+            if (!rc)
+                rc = rm__resolve(ctx, &pl->res, pl->style, rl->layer,
+                                 rl->label_field, pp->xf.ext, pp->title);
+        }
         if (rc)
             return rc;
         if (g == RM_GEOM_POINT) {
@@ -366,6 +420,7 @@ void rm__plan_free(rm__page_plan *pp)
         rm__resolved_free(&pp->layers[i].res);
         rm__style_free(pp->layers[i].style);
         free(pp->layers[i].show);
+        free(pp->layers[i].own_title);
     }
     free(pp->layers);
     rm__labels_free(&pp->labels);

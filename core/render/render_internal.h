@@ -366,6 +366,7 @@ typedef struct rm__plan_layer {
     rm__resolved res;
     uint8_t *show;      /* points of only_labelled styles: rows drawn */
     const char *title;  /* legend text */
+    char *own_title;    /* owned title made from the layer name */
     const char *role;
     int dense;          /* points in view above the dense threshold */
 } rm__plan_layer;

@@ -107,9 +107,73 @@ static const builtin builtins[] = {
      "geometry: polygon\n"
      "symbol: {fill: '#e31a1c', fill_opacity: 0.45, stroke: '#a50f15',\n"
      "         stroke_width: 0.4}\n"},
+    /* Getis-Ord Gi* classes (gi_class -3..3), ColorBrewer RdBu 7. */
+    {"default-gistar",
+     "geometry: polygon\n"
+     "type: categorised\n"
+     "field: gi_class\n"
+     "symbol: {stroke: none, fill_opacity: 0.9}\n"
+     "categories:\n"
+     "  - {value: '3', label: Hot spot 99 %, fill: '#b2182b'}\n"
+     "  - {value: '2', label: Hot spot 95 %, fill: '#ef8a62'}\n"
+     "  - {value: '1', label: Hot spot 90 %, fill: '#fddbc7'}\n"
+     "  - {value: '-1', label: Cold spot 90 %, fill: '#d1e5f0'}\n"
+     "  - {value: '-2', label: Cold spot 95 %, fill: '#67a9cf'}\n"
+     "  - {value: '-3', label: Cold spot 99 %, fill: '#2166ac'}\n"
+     "other: {label: Not significant, fill: '#ffffff', fill_opacity: 0.5,\n"
+     "        stroke: '#cfc9bf', stroke_width: 0.15}\n"},
+    /* Emerging hot-spot trends (space-time cube categories). */
+    {"default-trends",
+     "geometry: polygon\n"
+     "type: categorised\n"
+     "field: trend\n"
+     "symbol: {stroke: none, fill_opacity: 0.9}\n"
+     "categories:\n"
+     "  - {value: new hot spot, label: New, fill: '#fed976'}\n"
+     "  - {value: consecutive hot spot, label: Consecutive,\n"
+     "     fill: '#feb24c'}\n"
+     "  - {value: intensifying hot spot, label: Intensifying,\n"
+     "     fill: '#e31a1c'}\n"
+     "  - {value: persistent hot spot, label: Persistent, fill: '#800026'}\n"
+     "  - {value: sporadic hot spot, label: Sporadic, fill: '#fd8d3c',\n"
+     "     hatch: {angle: 45, spacing: 2.5, width: 0.5, color: '#7f2704'}}\n"
+     "  - {value: oscillating hot spot, label: Oscillating,\n"
+     "     fill: '#fc4e2a', hatch: {angle: -45, spacing: 2.5, width: 0.5,\n"
+     "     color: '#67000d'}}\n"
+     "  - {value: diminishing hot spot, label: Diminishing,\n"
+     "     fill: '#fcbba1'}\n"
+     "  - {value: historical hot spot, label: Historical, fill: '#d9d9d9',\n"
+     "     hatch: {angle: 45, spacing: 2.5, width: 0.4, color: '#737373'}}\n"
+     "other: {label: No pattern, fill: '#ffffff', fill_opacity: 0.5,\n"
+     "        stroke: '#cfc9bf', stroke_width: 0.15}\n"},
+    /* A study zone or band: its outline only. */
+    {"default-zone",
+     "geometry: polygon\n"
+     "symbol: {fill: none, stroke: '#5e4fa2', stroke_width: 0.9,\n"
+     "         dash: [5, 2.5]}\n"},
+    /* Patrol coverage around bases. */
+    {"default-coverage",
+     "geometry: polygon\n"
+     "symbol: {fill: '#1f78b4', fill_opacity: 0.13, stroke: '#1f78b4',\n"
+     "         stroke_width: 0.8}\n"},
+    /* Line segments by number of crossings. */
+    {"default-segments",
+     "geometry: line\n"
+     "type: graduated\n"
+     "field: n_total\n"
+     "classes:\n"
+     "  - {min: 0, max: 1, label: No crossing, stroke: '#b2182b',\n"
+     "     stroke_width: 1.1, dash: [4, 2]}\n"
+     "  - {min: 1, max: 2, label: 1 crossing, stroke: '#fdae61',\n"
+     "     stroke_width: 2.2}\n"
+     "  - {min: 2, max: 5, label: 2 to 4 crossings, stroke: '#f46d43',\n"
+     "     stroke_width: 3.0}\n"
+     "  - {min: 5, max: 1000000000, label: 5 or more crossings,\n"
+     "     stroke: '#a50026', stroke_width: 3.8}\n"},
     {"default-density",
      "geometry: raster\n"
-     "raster: {ramp: YlOrRd, opacity: 0.75, transparent_fraction: 0.04}\n"},
+     "raster: {ramp: YlOrRd, opacity: 0.8, scale: sqrt,\n"
+     "         transparent_fraction: 0.03}\n"},
     {"default-cost",
      "geometry: raster\n"
      "raster: {ramp: PuBu, opacity: 0.6}\n"},
@@ -179,7 +243,27 @@ static const role_style roles[] = {
     {"ceasefire", RM_GEOM_LINE, "default-lines"},
     {"crossings", RM_GEOM_POINT, "default-crossings"},
     {"hotspots", RM_GEOM_POLYGON, "default-hotspots"},
-    {"cells", RM_GEOM_POLYGON, "default-hotspots"},
+    {"cells", RM_GEOM_POLYGON, "default-gistar"},
+    {"trends", RM_GEOM_POLYGON, "default-trends"},
+    {"zone", RM_GEOM_POLYGON, "default-zone"},
+    {"band", RM_GEOM_POLYGON, "default-zone"},
+    {"buffers", RM_GEOM_POLYGON, "default-coverage"},
+    {"coverage", RM_GEOM_POLYGON, "default-coverage"},
+    {"segments", RM_GEOM_LINE, "default-segments"},
+    /* "<plugin>.<output>" roles of the bundled plugins */
+    {"crossings.points", RM_GEOM_POINT, "default-crossings"},
+    {"crossings.segments", RM_GEOM_LINE, "default-segments"},
+    {"crossings.approaches", RM_GEOM_POINT, "default-point"},
+    {"hotspots.cells", RM_GEOM_POLYGON, "default-gistar"},
+    {"hotspots.trends", RM_GEOM_POLYGON, "default-trends"},
+    {"hotspots.zone", RM_GEOM_POLYGON, "default-zone"},
+    {"hotspots.kde", RM_GEOM_RASTER, "default-density"},
+    {"buffer.buffers", RM_GEOM_POLYGON, "default-coverage"},
+    {"patrols.points", RM_GEOM_POINT, "default-patrols"},
+    {"patrols.coverage", RM_GEOM_POLYGON, "default-coverage"},
+    {"corridors.zone", RM_GEOM_POLYGON, "default-corridors"},
+    {"corridors.paths", RM_GEOM_LINE, "default-paths"},
+    {"corridors.cost", RM_GEOM_RASTER, "default-cost"},
     {"density", RM_GEOM_RASTER, "default-density"},
     {"kde", RM_GEOM_RASTER, "default-density"},
     {"cost", RM_GEOM_RASTER, "default-cost"},

@@ -38,11 +38,13 @@ typedef struct rm_render_layer {
     /** attribute that labels the features; NULL: the style's label field */
     const char *label_field;
     /**
-     * What the layer is, for its default style: "countries", "borders",
-     * "admin1", "places", "rivers", "lakes", "incidents", "tracks",
-     * "lines", "crossings", "hotspots", "density", "cost", "corridors",
-     * "patrols" ... NULL: taken from the layer name (the part after the
-     * last '.'), else only the geometry decides.
+     * What the layer is, for its default style: a basemap role
+     * ("countries", "borders", "admin1", "places", "rivers", "lakes"), an
+     * input role ("incidents", "tracks", "lines", "bases") or a plugin
+     * output as "<plugin>.<output>" ("crossings.points",
+     * "hotspots.cells", "hotspots.kde", "buffer.buffers" ...). NULL or
+     * unknown: the layer name, or the part of it after the last '.' or
+     * '_', when a default style knows it; else the geometry decides.
      */
     const char *role;
 } rm_render_layer;
