@@ -231,6 +231,8 @@ static int part_to_page(scratch *s, const rm__xf *xf, const double *xy,
     double q = s->quant;
     for (int64_t c = c0; c < c1; c++) {
         double x = rm__xf_x(xf, xy[2 * c]), y = rm__xf_y(xf, xy[2 * c + 1]);
+        if (!isfinite(x) || !isfinite(y))
+            continue; /* a broken vertex is left out, never drawn */
         if (q > 0) {
             /* Short numbers in the PDF/SVG: 1/16 pt is 0.02 mm. Skip
              * repeats the rounding makes. */
@@ -543,8 +545,8 @@ static void draw_points(cairo_t *cr, const rm__xf *xf, const rm__resolved *r,
         double size = rm__resolved_size(r, f);
         for (int64_t c = po[fo[f]]; c < po[fo[f + 1]]; c++) {
             double x = rm__xf_x(xf, xy[2 * c]), y = rm__xf_y(xf, xy[2 * c + 1]);
-            if (x < g.x0 || x > g.x1 || y < g.y0 || y > g.y1)
-                continue;
+            if (!(x >= g.x0 && x <= g.x1 && y >= g.y0 && y <= g.y1))
+                continue; /* outside, or not a number */
             rm__marker_draw(cr, sym, x, y, size);
         }
     }

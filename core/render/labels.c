@@ -253,7 +253,7 @@ int rm__labels_place(rm_context *ctx, rm__labels *lab, PangoContext *pctx,
         double w, h;
         rm__text_size(lay, &w, &h);
         double hw = ls->halo_width * 0.6;
-        double ax, ay, rr = 0;
+        double ax = 0, ay = 0, rr = 0;
         int ok = 0;
         if (g == RM_GEOM_POINT) {
             int64_t c = po[fo[f]];
@@ -276,7 +276,7 @@ int rm__labels_place(rm_context *ctx, rm__labels *lab, PangoContext *pctx,
         } else {
             ok = line_anchor(l, f, xf, &ax, &ay) == 0;
         }
-        if (!ok) {
+        if (!ok || !isfinite(ax) || !isfinite(ay)) {
             g_object_unref(lay);
             continue;
         }

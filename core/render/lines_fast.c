@@ -30,21 +30,23 @@ static inline uint32_t mul4(uint32_t x, uint32_t a)
 }
 
 /* The segment's pixel box, clipped; 0 when empty. */
+static int clampi(double v, int lo, int hi)
+{
+    return v <= lo ? lo : v >= hi ? hi : (int)v;
+}
+
 static int seg_box(const seg *s, double r, int cx0, int cy0, int cx1, int cy1,
                    int *x0, int *y0, int *x1, int *y1)
 {
-    *x0 = (int)floor(fmin(s->ax, s->bx) - r - 1);
-    *y0 = (int)floor(fmin(s->ay, s->by) - r - 1);
-    *x1 = (int)ceil(fmax(s->ax, s->bx) + r + 1);
-    *y1 = (int)ceil(fmax(s->ay, s->by) + r + 1);
-    if (*x0 < cx0)
-        *x0 = cx0;
-    if (*y0 < cy0)
-        *y0 = cy0;
-    if (*x1 > cx1)
-        *x1 = cx1;
-    if (*y1 > cy1)
-        *y1 = cy1;
+    if (!isfinite(s->ax) || !isfinite(s->ay) || !isfinite(s->bx) ||
+        !isfinite(s->by))
+        return 0;
+    /* Clamp in floating point first: far-away vertices must not overflow
+     * the conversion to int. */
+    *x0 = clampi(floor(fmin(s->ax, s->bx) - r - 1), cx0, cx1);
+    *y0 = clampi(floor(fmin(s->ay, s->by) - r - 1), cy0, cy1);
+    *x1 = clampi(ceil(fmax(s->ax, s->bx) + r + 1), cx0, cx1);
+    *y1 = clampi(ceil(fmax(s->ay, s->by) + r + 1), cy0, cy1);
     return *x1 > *x0 && *y1 > *y0;
 }
 
@@ -77,12 +79,8 @@ static void seg_coverage(uint8_t *cov, int cw, const seg *s, double hw,
             continue;
         }
         double xa = s->ax + ta * dx, xb = s->ax + tb * dx;
-        int rx0 = (int)floor(fmin(xa, xb) - lim);
-        int rx1 = (int)ceil(fmax(xa, xb) + lim);
-        if (rx0 < x0)
-            rx0 = x0;
-        if (rx1 > x1)
-            rx1 = x1;
+        int rx0 = clampi(floor(fmin(xa, xb) - lim), x0, x1);
+        int rx1 = clampi(ceil(fmax(xa, xb) + lim), x0, x1);
         uint8_t *row = cov + (size_t)(y - cy0) * cw - cx0;
         for (int x = rx0; x < rx1; x++) {
             double px = x + 0.5 - s->ax;
@@ -208,8 +206,8 @@ int rm__fast_lines(rm_context *ctx, cairo_surface_t *img, const rm__xf *xf,
             }
             double px = X0 + xy[2 * po[p]] * B - cx0;
             double py = Y0 - xy[2 * po[p] + 1] * B - cy0;
-            px = px < 0 ? 0 : px > 1e6 ? 1e6 : px;
-            py = py < 0 ? 0 : py > 1e6 ? 1e6 : py;
+            px = !(px > 0) ? 0 : px > 1e6 ? 1e6 : px; /* NaN: 0 */
+            py = !(py > 0) ? 0 : py > 1e6 ? 1e6 : py;
             keys[nk].key = morton((uint32_t)(px / 64), (uint32_t)(py / 64));
             keys[nk++].part = p;
         }

@@ -149,6 +149,18 @@ typedef struct rm_render_output {
  * cannot be drawn (unknown style, style field missing from the layer,
  * wrong geometry for the style) fails the whole run with a message naming
  * the page, the layer and what to do.
+ *
+ * The PDF is vector with transparency, fonts embedded, one outline entry
+ * per page and metadata from `doc` (creation and modification dates are
+ * the briefing date). Only a point layer with more than 50,000 points in
+ * a page's view goes into the PDF and SVG as one 200 dpi image; lines,
+ * polygons and text stay vector. Nothing here reads the clock or needs a
+ * display; the same document and layers give byte-identical PDF and PNG
+ * files.
+ *
+ * @param ctx the calling thread's context (errors land here).
+ * @param doc the document; nothing in it is kept after the call.
+ * @param out the files to write.
  * @return RM_OK; RM_EINVAL (bad document: no page, unknown paper or grid,
  *   bad pattern), RM_ESPEC_* (a style file that does not parse, with
  *   file:line:column), RM_EDATA_FIELD, RM_ECRS, RM_ERENDER (cairo or

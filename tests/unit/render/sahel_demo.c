@@ -2,7 +2,8 @@
  * A sample briefing's maps, made with rm_render from the Sahel basemap and
  * synthetic analysis layers: an overview page, a zoomed page with an MGRS
  * grid, a landscape density page and atlas pages per hotspot region.
- * Usage: render_sahel_demo OUTDIR  (writes OUTDIR/briefing.pdf and PNGs).
+ * Usage: render_sahel_demo OUTDIR [DPI [PAPER]]  (writes OUTDIR/briefing.pdf
+ * and a PNG per page).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +101,9 @@ int main(int argc, char **argv)
     pages[2].n_layers = n3;
     pages[2].extent = box;
     pages[2].landscape = 1;
+    if (argc > 3) /* paper for every page: A4, A3 or Letter */
+        for (int i = 0; i < 3; i++)
+            pages[i].paper = argv[3];
 
     rm_render_doc doc = RM_RENDER_DOC_INIT;
     doc.title = "Northern Mali \u2014 trafficking corridors, Q3 2026";

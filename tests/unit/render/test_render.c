@@ -879,6 +879,60 @@ static void test_fail_loudly(void **state)
     free(pdf);
 }
 
+/* Broken coordinates (NaN, 1e300) are left out, never a crash. */
+static void test_hostile_geometry(void **state)
+{
+    rm_context *ctx = *state;
+    const char *crs = "EPSG:32631";
+    double bad[][2] = {{NAN, 1800000}, {400000, NAN}, {1e300, 1800000},
+                       {-1e300, -1e300}, {INFINITY, 0}, {410000, 1810000}};
+    size_t nb = sizeof bad / sizeof *bad;
+    rm_layer *pt = NULL, *ln = NULL, *pg = NULL;
+    assert_int_equal(rm_layer_create(&pt, "pts", RM_GEOM_POINT), RM_OK);
+    assert_int_equal(rm_layer_create(&ln, "lns", RM_GEOM_LINE), RM_OK);
+    assert_int_equal(rm_layer_create(&pg, "pgs", RM_GEOM_POLYGON), RM_OK);
+    int fn = rm_layer_add_field(pt, "name", RM_FIELD_STRING);
+    for (size_t i = 0; i < nb; i++) {
+        rm_layer_begin_feature(pt, (int64_t)i);
+        rm_layer_add_part(pt, bad[i], 1, NULL, 0);
+        rm_layer_set_string(pt, fn, "x");
+    }
+    double line[2 * 6];
+    memcpy(line, bad, sizeof line);
+    rm_layer_begin_feature(ln, 1);
+    rm_layer_add_part(ln, line, 6, NULL, 0);
+    double ring[2 * 7];
+    memcpy(ring, bad, sizeof line);
+    ring[12] = bad[0][0];
+    ring[13] = bad[0][1];
+    rm_layer_begin_feature(pg, 1);
+    rm_layer_add_part(pg, ring, 7, NULL, 1);
+    rm_render_layer rl[3] = {{pg, "P", NULL, 0, NULL, NULL},
+                             {ln, "L", NULL, 0, NULL, NULL},
+                             {pt, "Pt", "dot", 0, "name", NULL}};
+    rm_render_page page = RM_RENDER_PAGE_INIT;
+    page.title = "hostile";
+    page.layers = rl;
+    page.n_layers = 3;
+    rm_bbox ext = {390000, 1790000, 430000, 1830000};
+    page.extent = ext;
+    rm_render_doc doc = base_doc(crs, &page, 1);
+    char *pdf = tmp_path("hostile.pdf");
+    char *png = tmp_path("hostile-%d.png");
+    rm_render_output out = RM_RENDER_OUTPUT_INIT;
+    out.pdf_path = pdf;
+    out.png_pattern = png;
+    out.png_dpi = 72;
+    int rc = rm_render(ctx, &doc, &out);
+    if (rc)
+        fail_msg("%s", rm_errmsg(ctx));
+    rm_layer_destroy(pt);
+    rm_layer_destroy(ln);
+    rm_layer_destroy(pg);
+    free(pdf);
+    free(png);
+}
+
 static void test_dense_points_pdf(void **state)
 {
     rm_context *ctx = *state;
@@ -935,6 +989,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_classify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fail_loudly, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hostile_geometry, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_dense_points_pdf, setup,
                                         teardown),
     };
