@@ -53,15 +53,20 @@ void rm__step_state_free(rm_step *s);
 /** Run the plugin's `run` with this step as the current one. */
 int rm__step_call_run(rm_step *s);
 
+struct rm__step_limits;
+
 /**
  * Run the plugin in a forked child that sends its outputs, notes, log
  * lines and progress back through a pipe; the state is filled as if the
- * plugin had run here. @param[out] out_rc what run() returned.
+ * plugin had run here. The child runs under `limits` (NULL: none).
+ * @param[out] out_rc what run() returned.
  * @return RM_OK when the child finished and reported, else an error on
- *         the context (RM_EPLUGIN_CRASH for a signal or a bad exit,
- *         RM_EPLUGIN_OUTPUT for undecodable results).
+ *         the context (RM_EPLUGIN_CRASH for a signal, a bad exit, a
+ *         timeout or the memory limit, RM_EPLUGIN_OUTPUT for undecodable
+ *         results).
  */
-int rm__step_fork_run(rm_step *s, int *out_rc);
+int rm__step_fork_run(rm_step *s, const struct rm__step_limits *limits,
+                      int *out_rc);
 
 /** Record a misuse of the host table (the first one is kept). */
 void rm__step_misuse(rm_step *s, int code, const char *fmt, ...)

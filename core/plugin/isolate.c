@@ -1,23 +1,35 @@
 /*
  * Plugin isolation: run() executes in a child forked after the inputs are
  * loaded, so it reads them copy-on-write and can only hurt itself. The
- * child sends length-prefixed messages (log lines, progress, notes,
- * serialized outputs, then its result) through a pipe; the parent trusts
- * none of it: every message is bounded and decoded with checks, and a
- * signal, a bad exit or a malformed stream becomes an error naming the
- * step and the plugin.
+ * child, in a process group of its own and killed with its parent, runs
+ * under an address-space limit (memory_mb) and sends length-prefixed
+ * messages (log lines, progress, notes, serialized outputs, then its
+ * result) through a pipe; the parent reads them against a deadline
+ * (timeout_s) and trusts none of them: every message is bounded and
+ * decoded with checks, and a signal, a bad exit, a silence past the
+ * deadline or a malformed stream becomes an error naming the step and the
+ * plugin, with the child's whole process group killed and reaped.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "plugin/host_api.h"
+#include "plugin/step.h"
 #include "routemap/layer.h"
 #include "util/util.h"
 
@@ -26,8 +38,10 @@ enum {
     MSG_PROGRESS = 2, /* payload: one double */
     MSG_NOTE = 3,     /* payload: key NUL value NUL */
     MSG_OUTPUT = 4,   /* arg: output index; payload: serialized layer */
-    MSG_RESULT = 5    /* payload: 3 int32 (run rc, fail, misuse), then
+    MSG_RESULT = 5,   /* payload: 3 int32 (run rc, fail, misuse), then
                          fail message NUL misuse message NUL */
+    MSG_MEMORY = 6    /* arg: signal; no payload: the child is dying of
+                         that signal with its memory limit reached */
 };
 
 typedef struct msg_head {
@@ -38,6 +52,12 @@ typedef struct msg_head {
 
 /* Largest message other than an output (bytes). */
 #define SMALL_MAX (1u << 20)
+/* First buffer for an output; it grows as the data really arrives, so a
+ * header that lies about the length costs nothing (bytes). */
+#define FIRST_CHUNK (1u << 20)
+/* A crash counts as "memory limit reached" when the address space is
+ * this close to the limit (bytes; or a tenth of the limit if larger). */
+#define NEAR_LIMIT (16u << 20)
 
 /* ---- child --------------------------------------------------------------- */
 
@@ -81,18 +101,97 @@ static void child_progress(rm_step *s, double fraction)
     send_msg(MSG_PROGRESS, 0, &fraction, sizeof fraction, NULL, 0);
 }
 
-static void default_signals(void)
+/* The address-space limit of this child (bytes), 0 when none. */
+static size_t child_as_limit;
+static size_t child_page;
+
+/* Mapped address space of this process (bytes), 0 when unknown. Only
+ * async-signal-safe calls: it also runs in the fatal-signal handler. */
+static size_t mapped_bytes(void)
+{
+    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    char buf[64];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    size_t pages = 0;
+    for (ssize_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
+        pages = pages * 10 + (size_t)(buf[i] - '0');
+    return pages * child_page;
+}
+
+/* A fatal signal with the limit (nearly) reached: tell the parent, then
+ * die of the signal as if there were no handler. */
+static void on_fatal(int sig)
+{
+    size_t near = child_as_limit / 10 > NEAR_LIMIT ? child_as_limit / 10
+                                                   : NEAR_LIMIT;
+    size_t used = mapped_bytes();
+    if (child_as_limit && used + near >= child_as_limit) {
+        msg_head h = {MSG_MEMORY, (uint32_t)sig, 0};
+        ssize_t w = write(child_fd, &h, sizeof h);
+        (void)w;
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void child_signals(void)
 {
     static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL,
                                SIGABRT, SIGSYS, SIGTRAP};
+    /* The handler needs a stack of its own when the plugin's overflowed. */
+    static char alt[1 << 16];
+    stack_t st;
+    memset(&st, 0, sizeof st);
+    st.ss_sp = alt;
+    st.ss_size = sizeof alt;
+    int have_alt = sigaltstack(&st, NULL) == 0;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = SIG_DFL;
+    sa.sa_handler = child_as_limit ? on_fatal : SIG_DFL;
+    sa.sa_flags = have_alt ? SA_ONSTACK : 0;
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         sigaction(sigs[i], &sa, NULL);
+    memset(&sa, 0, sizeof sa);
     sa.sa_handler = SIG_IGN;
+    sigemptyset(&sa.sa_mask);
     sigaction(SIGPIPE, &sa, NULL);
+    /* Interrupts and terminations act on the host; the child follows. */
+    sa.sa_handler = SIG_DFL;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* Limit the address space to what is mapped now plus memory_mb. */
+static void limit_memory(uint64_t memory_mb)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    child_page = page > 0 ? (size_t)page : 4096;
+    if (memory_mb == 0)
+        return;
+    size_t base = mapped_bytes();
+    uint64_t add = memory_mb << 20;
+    uint64_t lim = (uint64_t)base + add;
+    if (lim < add || lim > (uint64_t)RLIM_INFINITY - 1)
+        return; /* beyond what can be expressed: no limit */
+    struct rlimit rl = {(rlim_t)lim, (rlim_t)lim};
+    if (setrlimit(RLIMIT_AS, &rl) == 0)
+        child_as_limit = (size_t)lim;
+}
+
+/* Die with the parent, in a process group of its own (so a timeout can
+ * kill whatever the plugin started too). */
+static void follow_parent(pid_t parent)
+{
+    setpgid(0, 0);
+#ifdef __linux__
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+    if (getppid() != parent)
+        _exit(4); /* the parent died before the line above */
 }
 
 static void send_text(const char *s)
@@ -101,10 +200,13 @@ static void send_text(const char *s)
     write_full(t, strlen(t) + 1);
 }
 
-static void child_main(rm_step *s, int fd)
+static void child_main(rm_step *s, int fd, pid_t parent,
+                       const rm__step_limits *lim)
 {
     child_fd = fd;
-    default_signals();
+    follow_parent(parent);
+    limit_memory(lim ? lim->memory_mb : 0);
+    child_signals();
     s->emit_log = child_log;
     s->emit_progress = child_progress;
     int rc = rm__step_call_run(s);
@@ -144,30 +246,71 @@ static void child_main(rm_step *s, int fd)
 
 /* ---- parent -------------------------------------------------------------- */
 
-/* Read up to n bytes; returns how many (less only at end of stream). */
-static size_t read_full(int fd, void *p, size_t n)
+typedef struct reader {
+    rm_step *s;
+    int *run_rc;
+    int fd;
+    double deadline; /* CLOCK_MONOTONIC seconds; 0: none */
+    int timed_out;
+    int got_result;
+    int truncated;
+    int nomem;
+    int memory_signal; /* signal of a MSG_MEMORY, 0 when none */
+    char why[400]; /* first protocol error, "" when none */
+} reader;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Milliseconds left before `deadline` (-1: none), 0 when it has passed. */
+static int ms_left(double deadline)
+{
+    if (deadline <= 0)
+        return -1;
+    double left = (deadline - now_s()) * 1000.0;
+    if (left <= 0)
+        return 0;
+    return left > INT_MAX - 1 ? INT_MAX - 1 : (int)ceil(left);
+}
+
+/* Wait until the pipe has data or is closed; -1 when the deadline passed. */
+static int wait_readable(reader *r)
+{
+    for (;;) {
+        int ms = ms_left(r->deadline);
+        if (ms == 0) {
+            r->timed_out = 1;
+            return -1;
+        }
+        struct pollfd pfd = {r->fd, POLLIN, 0};
+        int n = poll(&pfd, 1, ms);
+        if (n > 0 || (n < 0 && errno != EINTR))
+            return 0; /* data, end of stream or an error read() reports */
+    }
+}
+
+/* Read up to n bytes; returns how many (less at the end of the stream or
+ * when the deadline passed). */
+static size_t read_full(reader *r, void *p, size_t n)
 {
     char *c = p;
     size_t got = 0;
     while (got < n) {
-        ssize_t r = read(fd, c + got, n - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
+        if (wait_readable(r))
             break;
-        got += (size_t)r;
+        ssize_t k = read(r->fd, c + got, n - got);
+        if (k < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (k <= 0)
+            break;
+        got += (size_t)k;
     }
     return got;
 }
-
-typedef struct reader {
-    rm_step *s;
-    int *run_rc;
-    int got_result;
-    int truncated;
-    int nomem;
-    char why[400]; /* first protocol error, "" when none */
-} reader;
 
 static void bad(reader *r, const char *why)
 {
@@ -271,16 +414,57 @@ static void handle(reader *r, const msg_head *h, char *p)
         r->got_result = 1;
         return;
     }
+    case MSG_MEMORY:
+        if (h->len != 0)
+            return bad(r, "a malformed memory report");
+        r->memory_signal = h->arg > 0 && h->arg < 65 ? (int)h->arg : SIGKILL;
+        return;
     }
     bad(r, "a message of unknown type");
 }
 
-/* Read messages until the end of the stream or a protocol error. */
-static void read_all(reader *r, int fd)
+/* Read a message body of `len` bytes into a buffer that grows only as
+ * the bytes arrive. NULL on a short read (truncated) or no memory. */
+static char *read_body(reader *r, uint64_t len)
+{
+    size_t cap = len < FIRST_CHUNK ? (size_t)len : FIRST_CHUNK;
+    char *p = malloc(cap ? cap : 1);
+    size_t got = 0;
+    while (p && got < len) {
+        if (got == cap) {
+            size_t want = len - cap > cap ? 2 * cap : (size_t)len;
+            char *q = realloc(p, want);
+            if (!q) {
+                free(p);
+                r->nomem = 1;
+                return NULL;
+            }
+            p = q;
+            cap = want;
+        }
+        size_t k = read_full(r, p + got, cap - got);
+        got += k;
+        if (got < cap) {
+            free(p);
+            if (!r->timed_out)
+                r->truncated = 1;
+            return NULL;
+        }
+    }
+    if (!p)
+        r->nomem = 1;
+    return p;
+}
+
+/* Read messages until the end of the stream, a protocol error or the
+ * deadline. */
+static void read_all(reader *r)
 {
     for (;;) {
         msg_head h;
-        size_t got = read_full(fd, &h, sizeof h);
+        size_t got = read_full(r, &h, sizeof h);
+        if (r->timed_out)
+            return;
         if (got == 0)
             return;
         if (got < sizeof h) {
@@ -293,16 +477,9 @@ static void read_all(reader *r, int fd)
             return bad(r, "an oversized message");
         if (h.len > SIZE_MAX - 1)
             return bad(r, "an oversized output");
-        char *p = malloc(h.len ? (size_t)h.len : 1);
-        if (!p) {
-            r->nomem = 1;
+        char *p = read_body(r, h.len);
+        if (!p)
             return;
-        }
-        if (read_full(fd, p, (size_t)h.len) < h.len) {
-            free(p);
-            r->truncated = 1;
-            return;
-        }
         handle(r, &h, p);
         free(p);
         if (r->why[0] || r->nomem)
@@ -310,7 +487,37 @@ static void read_all(reader *r, int fd)
     }
 }
 
-static int wait_child(pid_t pid, int *status)
+/* Wait, without reaping, until the child has ended; -1 when the deadline
+ * passed first. */
+static int wait_ended(pid_t pid, double deadline)
+{
+    for (;;) {
+        siginfo_t si;
+        memset(&si, 0, sizeof si);
+        int ms = ms_left(deadline);
+        if (ms == 0)
+            return -1;
+        int flags = WEXITED | WNOWAIT | (ms > 0 ? WNOHANG : 0);
+        if (waitid(P_PID, (id_t)pid, &si, flags) != 0) {
+            if (errno == EINTR)
+                continue;
+            return 0; /* nothing to wait for: waitpid says why */
+        }
+        if (si.si_pid == pid)
+            return 0;
+        struct timespec nap = {0, (ms > 5 ? 5 : ms) * 1000000L};
+        nanosleep(&nap, NULL);
+    }
+}
+
+/* Kill the child and whatever it started (its process group). */
+static void kill_all(pid_t pid)
+{
+    kill(-pid, SIGKILL);
+    kill(pid, SIGKILL);
+}
+
+static int reap(pid_t pid, int *status)
 {
     for (;;) {
         if (waitpid(pid, status, 0) == pid)
@@ -320,7 +527,33 @@ static int wait_child(pid_t pid, int *status)
     }
 }
 
-int rm__step_fork_run(rm_step *s, int *out_rc)
+/* The error for a child that died of `sig`. */
+static int died(rm_step *s, const char *who, int sig, const reader *r,
+                const rm__step_limits *lim)
+{
+    if (r->memory_signal && lim && lim->memory_mb)
+        return rm__error(s->ctx, RM_EPLUGIN_CRASH, NULL,
+                         "%s: exceeded memory_mb (%llu MB): it crashed "
+                         "with signal %d (%s) on reaching the limit; its "
+                         "outputs were discarded — raise memory_mb for "
+                         "this step or give it less data",
+                         who, (unsigned long long)lim->memory_mb, sig,
+                         strsignal(sig));
+    if (sig == SIGKILL)
+        return rm__error(s->ctx, RM_EPLUGIN_CRASH, NULL,
+                         "%s: the plugin process was killed (signal 9), "
+                         "most likely by the system for using too much "
+                         "memory; its outputs were discarded — lower "
+                         "memory_mb so the step fails cleanly, free "
+                         "memory, or give the step less data", who);
+    return rm__error(s->ctx, RM_EPLUGIN_CRASH, NULL,
+                     "%s crashed with signal %d (%s); its outputs were "
+                     "discarded — this is a bug in the plugin; report "
+                     "it to its author with the briefing that "
+                     "triggered it", who, sig, strsignal(sig));
+}
+
+int rm__step_fork_run(rm_step *s, const rm__step_limits *lim, int *out_rc)
 {
     const rm_plugin_desc *d = s->desc;
     char who[400];
@@ -336,6 +569,9 @@ int rm__step_fork_run(rm_step *s, int *out_rc)
     fcntl(fds[0], F_SETFD, FD_CLOEXEC);
     fcntl(fds[1], F_SETFD, FD_CLOEXEC);
     fflush(NULL);
+    double timeout = lim && lim->timeout_s > 0 ? lim->timeout_s : 0;
+    double deadline = timeout > 0 ? now_s() + timeout : 0;
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         int e = errno;
@@ -348,33 +584,44 @@ int rm__step_fork_run(rm_step *s, int *out_rc)
     }
     if (pid == 0) {
         close(fds[0]);
-        child_main(s, fds[1]);
+        child_main(s, fds[1], parent, lim);
     }
+    setpgid(pid, pid); /* also done by the child: whichever runs first */
     close(fds[1]);
     reader r;
     memset(&r, 0, sizeof r);
     r.s = s;
     r.run_rc = out_rc;
-    read_all(&r, fds[0]);
+    r.fd = fds[0];
+    r.deadline = deadline;
+    read_all(&r);
     int killed = 0;
-    if (r.why[0] || r.nomem) {
-        kill(pid, SIGKILL);
+    if (r.timed_out || r.why[0] || r.nomem) {
+        kill_all(pid);
         killed = 1;
     }
     close(fds[0]);
+    /* The stream ended: the child exits next, unless it hangs on. */
+    if (!killed && wait_ended(pid, deadline) != 0) {
+        r.timed_out = 1;
+        kill_all(pid);
+        killed = 1;
+    }
+    /* Anything the plugin started dies with it; the child is not reaped
+     * yet, so its process group cannot be another's. */
+    kill(-pid, SIGKILL);
     int status = 0;
-    if (wait_child(pid, &status))
+    if (reap(pid, &status))
         return rm__error(s->ctx, RM_EINTERNAL, NULL,
                          "%s: lost the plugin process: %s", who,
                          strerror(errno));
-    if (WIFSIGNALED(status) && !killed) {
-        int sig = WTERMSIG(status);
+    if (r.timed_out)
         return rm__error(s->ctx, RM_EPLUGIN_CRASH, NULL,
-                         "%s crashed with signal %d (%s); its outputs were "
-                         "discarded — this is a bug in the plugin; report "
-                         "it to its author with the briefing that "
-                         "triggered it", who, sig, strsignal(sig));
-    }
+                         "%s: no answer after %g s (timeout_s); raise "
+                         "timeout_s or check the plugin",
+                         who, timeout);
+    if (WIFSIGNALED(status) && !killed)
+        return died(s, who, WTERMSIG(status), &r, lim);
     if (r.nomem)
         return rm__error(s->ctx, RM_ENOMEM, NULL,
                          "%s: out of memory receiving the plugin's results",

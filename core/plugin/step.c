@@ -1,6 +1,6 @@
 /*
  * Running a step: sets up the step state, runs the plugin in process or
- * through the forked child, then decides. A misuse of the host table or a
+ * through the forked child under its limits, then decides. A misuse of the host table or a
  * failed run becomes an error naming step and plugin; otherwise every
  * output is checked and only then handed to the caller, so a step yields
  * all its outputs or none.
@@ -70,13 +70,32 @@ static int finish(rm_step *s, int run_rc, rm__step_result *out)
     return RM_OK;
 }
 
-int rm__step_run(rm_context *ctx, const rm_plugin_desc *desc,
-                 const char *step_id, const rm__params *params,
-                 const char *analysis_crs, rm_bbox area,
-                 rm_progress_fn progress, void *progress_ud, int in_process,
-                 rm__step_result *out)
+rm__step_limits rm__step_limits_default(void)
+{
+    rm__step_limits l = {RM__STEP_TIMEOUT_DEFAULT_S,
+                         RM__STEP_MEMORY_DEFAULT_MB};
+    return l;
+}
+
+/* A child that ran out of memory under its limit: say which limit. */
+static int out_of_memory(rm_step *s, int run_rc, const rm__step_limits *lim)
+{
+    if (!lim || lim->memory_mb == 0)
+        return 0;
+    return run_rc == RM_ENOMEM || s->fail_code == RM_ENOMEM ||
+           s->misuse_code == RM_ENOMEM;
+}
+
+int rm__step_run_limited(rm_context *ctx, const rm_plugin_desc *desc,
+                         const char *step_id, const rm__params *params,
+                         const char *analysis_crs, rm_bbox area,
+                         rm_progress_fn progress, void *progress_ud,
+                         int in_process, const rm__step_limits *limits,
+                         rm__step_result *out)
 {
     memset(out, 0, sizeof *out);
+    rm__step_limits defaults = rm__step_limits_default();
+    const rm__step_limits *lim = limits ? limits : &defaults;
     rm_step s;
     int rc = rm__step_state_init(&s, ctx, desc, step_id, params,
                                  analysis_crs, area, progress, progress_ud);
@@ -88,11 +107,34 @@ int rm__step_run(rm_context *ctx, const rm_plugin_desc *desc,
     if (in_process)
         run_rc = rm__step_call_run(&s);
     else
-        rc = rm__step_fork_run(&s, &run_rc);
-    if (rc == RM_OK)
+        rc = rm__step_fork_run(&s, lim, &run_rc);
+    if (rc == RM_OK && !in_process && out_of_memory(&s, run_rc, lim)) {
+        const char *why = s.misuse_code == RM_ENOMEM ? s.misuse_msg
+                                                      : s.fail_msg;
+        rc = rm__error(ctx, RM_EPLUGIN_CRASH, NULL,
+                       "step '%s' (plugin %s %s): exceeded memory_mb (%llu "
+                       "MB): it ran out of memory%s%s; its outputs were "
+                       "discarded — raise memory_mb for this step or give "
+                       "it less data",
+                       step_id, desc->name, desc->version,
+                       (unsigned long long)lim->memory_mb, why ? ": " : "",
+                       why ? why : "");
+    } else if (rc == RM_OK) {
         rc = finish(&s, run_rc, out);
+    }
     rm__step_state_free(&s);
     return rc;
+}
+
+int rm__step_run(rm_context *ctx, const rm_plugin_desc *desc,
+                 const char *step_id, const rm__params *params,
+                 const char *analysis_crs, rm_bbox area,
+                 rm_progress_fn progress, void *progress_ud, int in_process,
+                 rm__step_result *out)
+{
+    return rm__step_run_limited(ctx, desc, step_id, params, analysis_crs,
+                                area, progress, progress_ud, in_process,
+                                NULL, out);
 }
 
 void rm__step_result_free(rm__step_result *r)
