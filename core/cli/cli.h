@@ -24,6 +24,7 @@ int rm_cli_validate(rm_cli *cli, int argc, char **argv);
 int rm_cli_plugins(rm_cli *cli, int argc, char **argv);
 int rm_cli_inspect(rm_cli *cli, int argc, char **argv);
 int rm_cli_analyze(rm_cli *cli, int argc, char **argv);
+int rm_cli_new_plugin(rm_cli *cli, int argc, char **argv);
 
 /** Print the context's last error (text to stderr, or JSON to stdout) and
  * return the documented exit code for `code`. */

@@ -21,6 +21,7 @@ static const char USAGE[] =
     "  inspect SOURCE             describe a data source's layers\n"
     "  analyze PLUGIN --input NAME=SOURCE... [--set PARAM=VALUE]...\n"
     "          [--crs CRS] -o OUT  run one analysis without a briefing\n"
+    "  new-plugin NAME [DIR]      write a plugin project to start from\n"
     "\n"
     "Options:\n"
     "  -h, --help           help (also after a command)\n"
@@ -78,7 +79,8 @@ int rm_cli_usage(rm_cli *cli, const char *cmd, const char *fmt, ...)
     va_start(ap, fmt);
     fprintf(stderr, "routemap%s%s: ", cmd ? " " : "", cmd ? cmd : "");
     vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'routemap %s--help'.\n", cmd ? cmd : "");
+    fprintf(stderr, "\nTry 'routemap %s%s--help'.\n", cmd ? cmd : "",
+            cmd ? " " : "");
     va_end(ap);
     return rm_exit_code(RM_EUSAGE);
 }
@@ -165,7 +167,7 @@ int main(int argc, char **argv)
     } commands[] = {
         {"run", rm_cli_run},         {"validate", rm_cli_validate},
         {"plugins", rm_cli_plugins}, {"inspect", rm_cli_inspect},
-        {"analyze", rm_cli_analyze},
+        {"analyze", rm_cli_analyze}, {"new-plugin", rm_cli_new_plugin},
     };
     for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++) {
         if (strcmp(argv[i], commands[c].name) != 0)
