@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Load benchmark (see README.md): builds routemap, generates a GeoPackage of
+# 1,000,000 points once (deterministic), then times, in the same run and in
+# alternation, routemap's rm_io_read into UTM 31N, a plain OGR feature loop
+# and an OGR Arrow stream read, each in its own process under
+# /usr/bin/time -v. Prints the best wall time of RM_BENCH_REPS runs, the
+# program's own read time, peak RSS and the ratios to the Arrow read.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${RM_BENCH_BUILD:-$root/build-bench}
+work=${RM_BENCH_DIR:-$build/bench-load}
+n=${RM_BENCH_N:-1000000}
+reps=${RM_BENCH_REPS:-7}
+
+if [ ! -x /usr/bin/time ]; then
+  echo "run.sh: /usr/bin/time is missing; install the Debian package 'time'" >&2
+  exit 1
+fi
+mkdir -p "$work"
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DRM_TESTS=OFF >/dev/null
+cmake --build "$build" -j"$(nproc)" --target routemap >/dev/null
+cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -I"$root/include" "$here/bench_load.c" \
+  -o "$work/bench_load" -L"$build/lib" -lroutemap -Wl,-rpath,"$build/lib" \
+  $(pkg-config --cflags --libs gdal) -lm
+
+data="$work/points_$n.gpkg"
+if [ ! -f "$data" ]; then
+  echo "generating $data ..."
+  rm -f "$work/partial.gpkg"
+  "$work/bench_load" gen "$work/partial.gpkg" "$n" >/dev/null
+  mv "$work/partial.gpkg" "$data"
+fi
+cat "$data" >/dev/null # warm the page cache
+
+declare -A best_wall best_inner peak
+modes=(arrow ogr routemap)
+for m in "${modes[@]}"; do best_wall[$m]=999; best_inner[$m]=999; peak[$m]=0; done
+layer_bytes=0
+for ((i = 0; i < reps; i++)); do
+  for m in "${modes[@]}"; do
+    out=$(/usr/bin/time -v "$work/bench_load" "$m" "$data" 2>"$work/time.txt")
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {
+             n = split($2, t, ":"); s = 0
+             for (k = 1; k <= n; k++) s = s * 60 + t[k]
+             print s }' "$work/time.txt")
+    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
+    inner=$(awk '/_seconds:/ {print $2}' <<<"$out")
+    if [ "$m" = routemap ]; then
+      layer_bytes=$(awk '/layer_bytes:/ {print $2}' <<<"$out")
+    fi
+    best_wall[$m]=$(awk -v a="${best_wall[$m]}" -v b="$wall" 'BEGIN {print (b < a ? b : a)}')
+    best_inner[$m]=$(awk -v a="${best_inner[$m]}" -v b="$inner" 'BEGIN {print (b < a ? b : a)}')
+    peak[$m]=$(awk -v a="${peak[$m]}" -v b="$rss" 'BEGIN {print (b > a ? b : a)}')
+  done
+done
+
+echo
+echo "$n points, 5 attributes; best of $reps runs each; $(nproc) CPUs"
+printf '%-10s %10s %10s %12s %14s %14s\n' mode "wall s" "read s" "peak RSS MB" \
+  "wall/arrow" "read/arrow"
+for m in "${modes[@]}"; do
+  awk -v m="$m" -v w="${best_wall[$m]}" -v r="${best_inner[$m]}" \
+      -v k="${peak[$m]}" -v aw="${best_wall[arrow]}" -v ar="${best_inner[arrow]}" \
+      'BEGIN { printf "%-10s %10.3f %10.3f %12.1f %14.2f %14.2f\n",
+               m, w, r, k / 1024, w / aw, r / ar }'
+done
+awk -v b="$layer_bytes" -v k="${peak[routemap]}" 'BEGIN {
+  printf "columnar layer: %.1f MB; routemap peak RSS / layer size = %.2f\n",
+         b / 1048576, k * 1024 / b }'
