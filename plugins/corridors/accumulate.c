@@ -105,9 +105,8 @@ static int expand_inner(search *s, uint32_t i, double d)
 }
 
 /* Near an edge: moves leaving the grid are skipped. */
-static int expand_edge(search *s, uint32_t i, double d)
+static int expand_edge(search *s, uint32_t i, int r, int c, double d)
 {
-    int r = (int)(i / (uint32_t)s->w), c = (int)(i % (uint32_t)s->w);
     double f0 = s->f[i];
     double fk[9];
     int rc = 0;
@@ -149,10 +148,26 @@ int cr_accumulate(const cr_grid *g, const float *f, int neighbours,
         s.off[k] = (long)CR_DR[k] * g->w + CR_DC[k];
         s.wt[k] = cr_move_length(k) * g->res / (k <= 8 ? 2 : 4);
     }
-    for (size_t i = 0; i < n; i++)
+    /* Friction range: the least and largest step, for the buckets. */
+    float fmin = INFINITY, fmax = 0;
+    for (size_t i = 0; i < n; i++) {
         cost[i] = INFINITY;
+        float v = f[i];
+        if (v > 0 && v < fmin)
+            fmin = v;
+        if (v > fmax && v < INFINITY)
+            fmax = v;
+    }
     memset(dir, 0, n);
-    cr_queue_init(&s.q, queue);
+    double wmin = (double)fmin * g->res * (1 - 1e-6);
+    double span = (double)fmax * g->res * (s.nk == 16 ? 2.3 : 1.5);
+    if (queue == CR_QUEUE_AUTO)
+        queue = fmin > 0 && span / wmin < 65536 ? CR_QUEUE_BUCKET
+                                                 : CR_QUEUE_RADIX;
+    if (queue == CR_QUEUE_BUCKET && !(fmin > 0 && span / wmin < 1 << 24))
+        queue = CR_QUEUE_RADIX;
+    if (cr_queue_init(&s.q, queue, wmin, span))
+        return -1;
     int rc = 0;
     for (size_t j = 0; j < n_src && rc == 0; j++) {
         uint32_t i = src[j];
@@ -162,6 +177,8 @@ int cr_accumulate(const cr_grid *g, const float *f, int neighbours,
         rc = cr_queue_push(&s.q, 0, i);
     }
     int m = s.nk == 16 ? 2 : 1;
+    /* Row of a cell by a multiplication, corrected: no division. */
+    double inv_w = 1.0 / g->w;
     size_t settled = 0;
     double d;
     uint32_t i;
@@ -177,11 +194,16 @@ int cr_accumulate(const cr_grid *g, const float *f, int neighbours,
             rc = -2;
             break;
         }
-        int r = (int)(i / (uint32_t)s.w), c = (int)(i % (uint32_t)s.w);
+        int r = (int)((double)i * inv_w);
+        if ((uint32_t)r * (uint32_t)s.w > i)
+            r--;
+        else if ((uint32_t)(r + 1) * (uint32_t)s.w <= i)
+            r++;
+        int c = (int)(i - (uint32_t)r * (uint32_t)s.w);
         if (r >= m && c >= m && r < s.h - m && c < s.w - m)
             rc = expand_inner(&s, i, d);
         else
-            rc = expand_edge(&s, i, d);
+            rc = expand_edge(&s, i, r, c, d);
     }
     if (stats) {
         stats->settled = settled;

@@ -133,7 +133,8 @@ double cr_move_length(int k);
  */
 double cr_step_cost(const cr_grid *g, const float *f, int r, int c, int k);
 
-enum { CR_QUEUE_RADIX = 0, CR_QUEUE_BINARY = 1 };
+enum { CR_QUEUE_AUTO = 0, CR_QUEUE_RADIX = 1, CR_QUEUE_BINARY = 2,
+       CR_QUEUE_BUCKET = 3 };
 
 typedef struct cr_item {
     uint64_t key; /* bits of a non-negative double */
@@ -141,21 +142,31 @@ typedef struct cr_item {
 } cr_item;
 
 /*
- * A monotone priority queue of cells keyed by non-negative doubles: a
- * radix heap (Ahuja et al. 1990) on the IEEE bits, whose order is the
- * numeric order for non-negative doubles, or a binary heap. Keys pushed
- * must not be below the last key popped.
+ * A monotone priority queue of cells keyed by non-negative doubles.
+ * RADIX: a radix heap (Ahuja et al. 1990) on the IEEE bits, whose order is
+ * the numeric order for non-negative doubles. BINARY: a binary heap.
+ * BUCKET: a circular array of buckets of width `width` (Dial 1969 with
+ * buckets as wide as the least edge, Dinitz 1978): items of the lowest
+ * bucket leave in any order, which keeps Dijkstra exact as long as no
+ * edge is shorter than `width`, because no item of a bucket can then
+ * improve another of the same bucket. Keys pushed must not be below the
+ * last key popped (for BUCKET: at least `width` above it).
  */
 typedef struct cr_queue {
     int kind;
     size_t size;
     uint64_t last;
-    cr_item *b[65];
-    size_t n[65], cap[65];
-    size_t peak; /* largest size seen */
+    size_t nb;         /* buckets */
+    cr_item **b;
+    size_t *n, *cap;
+    double inv_width;  /* BUCKET: 1 / width */
+    uint64_t cur;      /* BUCKET: absolute index of the lowest bucket */
+    size_t peak;       /* largest size seen */
 } cr_queue;
 
-void cr_queue_init(cr_queue *q, int kind);
+/* `width` and `span` (the largest key step, for the number of buckets)
+ * only matter for BUCKET. @return 0, -1 out of memory. */
+int cr_queue_init(cr_queue *q, int kind, double width, double span);
 void cr_queue_free(cr_queue *q);
 /* @return 0, -1 out of memory. */
 int cr_queue_push(cr_queue *q, double key, uint32_t cell);
@@ -174,7 +185,9 @@ typedef struct cr_accum_stats {
 /*
  * Accumulated cost from the `n_src` source cells over friction `f`
  * (cr_cells(g) floats; NaN marks barriers) with 8 or 16 neighbours:
- * Dijkstra's label-setting search with lazy deletion. On return cost[i]
+ * Dijkstra's label-setting search with lazy deletion. `queue` AUTO takes
+ * BUCKET when the friction's range keeps the bucket array small (at most
+ * 2^16 buckets), else RADIX. On return cost[i]
  * is the least cost (friction x m) of reaching cell i, INFINITY when
  * unreachable, and dir[i] the move (1..16) that last reached it, 0 at
  * sources and unreached cells. A source on a barrier gets cost 0 but

@@ -422,7 +422,7 @@ static int accumulate(lc *c, const float *f, const uint32_t *src, size_t n,
     cr_tick t = {R, lo, hi};
     cr_accum_stats st;
     double t0 = cr_now();
-    int rc = cr_accumulate(&R->g, f, R->neighbours, src, n, CR_QUEUE_RADIX,
+    int rc = cr_accumulate(&R->g, f, R->neighbours, src, n, CR_QUEUE_AUTO,
                            cost, dir, cr_tick_cb, &t, &st);
     if (rc == -2) {
         R->api->fail(R->step, RM_ECANCELLED, "cancelled");

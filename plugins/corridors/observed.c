@@ -78,11 +78,11 @@ static int centre_line(cr_run *R, const uint32_t *label, const bundle *b,
         rc = cr_edt(d, sg.w, sg.h);
     uint32_t a = 0, z = 0;
     if (rc == 0)
-        rc = cr_accumulate(&sg, f, 8, &first, 1, CR_QUEUE_RADIX, cost, dir,
+        rc = cr_accumulate(&sg, f, 8, &first, 1, CR_QUEUE_AUTO, cost, dir,
                            NULL, NULL, NULL);
     if (rc == 0) {
         a = farthest(cost, n);
-        rc = cr_accumulate(&sg, f, 8, &a, 1, CR_QUEUE_RADIX, cost, dir,
+        rc = cr_accumulate(&sg, f, 8, &a, 1, CR_QUEUE_AUTO, cost, dir,
                            NULL, NULL, NULL);
     }
     if (rc == 0) {
@@ -90,7 +90,7 @@ static int centre_line(cr_run *R, const uint32_t *label, const bundle *b,
         for (size_t i = 0; i < n; i++)
             if (!isnan(f[i]))
                 f[i] = (float)(1.0 / sqrt((double)d[i]));
-        rc = cr_accumulate(&sg, f, 8, &a, 1, CR_QUEUE_RADIX, cost, dir,
+        rc = cr_accumulate(&sg, f, 8, &a, 1, CR_QUEUE_AUTO, cost, dir,
                            NULL, NULL, NULL);
     }
     int64_t len = rc == 0 ? cr_trace(&sg, dir, z, NULL, 0) : -1;

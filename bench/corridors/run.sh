@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Corridors benchmark: a 4000 x 4000 friction raster of 100 m cells with 3
+# origins and 3 destinations. Times the cost search alone (radix and
+# binary heap, 8 and 16 neighbours), a corridor (two surfaces and the
+# zone), `routemap analyze corridors` end to end (reading, computing,
+# writing the GeoPackage and the tiled GeoTIFF with overviews), and GRASS
+# r.cost on the same raster and origins when GRASS is installed (import
+# excluded, reading and writing its own database included).
+# Usage: bench/corridors/run.sh [WORKDIR]   (default /tmp/rm-bench-corridors)
+set -euo pipefail
+here=$(cd "$(dirname "$0")/../.." && pwd)
+work=${1:-/tmp/rm-bench-corridors}
+build=${RM_BENCH_BUILD:-$here/build-bench}
+mkdir -p "$work"
+
+cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release -DRM_TESTS=OFF >/dev/null
+cmake --build "$build" -j"$(nproc)" --target routemap_cli rm_plugin_corridors \
+  rm_plugin_corridors_static >/dev/null
+cc -O2 -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -I"$here/plugins/corridors" \
+  "$here/bench/corridors/bench_corridors.c" \
+  "$build/plugins/corridors/librm_plugin_corridors_static.a" \
+  $(pkg-config --cflags --libs gdal) -lm -o "$work/bench_corridors"
+
+[ -f "$work/friction.tif" ] || "$work/bench_corridors" gen "$work"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "raster: 4000 x 4000 cells of 100 m, 3 origins, 3 destinations"
+
+# Wall time and peak RSS of one command, from GNU time.
+timed() {
+  local label=$1; shift
+  /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >"$work/out.txt" 2>&1 || {
+    cat "$work/out.txt"; return 1; }
+  read -r secs kb <"$work/time.txt"
+  printf '%-46s %7.2f s  %5d MB\n' "$label" "$secs" $((kb / 1024))
+}
+
+echo "== cost search alone (friction already in memory) =="
+for q in radix binary; do
+  for nb in 8 16; do
+    "$work/bench_corridors" surface "$work/friction.tif" $q $nb
+  done
+done
+for nb in 8 16; do
+  "$work/bench_corridors" corridor "$work/friction.tif" $nb
+done
+
+echo "== routemap analyze corridors, end to end (wall, peak RSS) =="
+rm_cli=("$build/bin/routemap" --quiet --plugin-path "$build/lib/routemap/plugins")
+for nb in 8 16; do
+  timed "cost surface, $nb neighbours" "${rm_cli[@]}" analyze corridors \
+    --input friction="$work/friction.tif" --input origins="$work/origins.geojson" \
+    --set neighbours=$nb --crs EPSG:32631 -o "$work/cost$nb.gpkg"
+  timed "corridor + 3 paths, $nb neighbours" "${rm_cli[@]}" analyze corridors \
+    --input friction="$work/friction.tif" --input origins="$work/origins.geojson" \
+    --input destinations="$work/destinations.geojson" \
+    --set neighbours=$nb --crs EPSG:32631 -o "$work/corr$nb.gpkg"
+done
+
+if command -v grass >/dev/null; then
+  echo "== GRASS $(grass --version 2>/dev/null | head -1 | awk '{print $3}') r.cost (import excluded) =="
+  loc="$work/grassloc"
+  rm -rf "$loc"
+  grass -c EPSG:32631 "$loc" -e >/dev/null 2>&1
+  coords=$(cat "$work/coords.txt")
+  grass "$loc/PERMANENT" --exec sh -c "r.in.gdal -o --quiet --overwrite \
+    input=$work/friction.tif output=f && g.region raster=f" >/dev/null 2>&1
+  for k in "" "-k"; do
+    timed "r.cost $k with directions" grass "$loc/PERMANENT" --exec r.cost $k \
+      --quiet --overwrite input=f output=c outdir=d start_coordinates="$coords"
+  done
+  timed "r.out.gdal of the cost (GeoTIFF)" grass "$loc/PERMANENT" --exec \
+    r.out.gdal -c --quiet --overwrite input=c output="$work/grass_cost.tif" type=Float64
+else
+  echo "== GRASS not installed: apt-get install grass-core to compare =="
+fi
