@@ -1,7 +1,8 @@
 /*
  * Running a briefing's steps in order. Each step's parameters are resolved
  * against its plugin's schema with the catalog at hand (so layer
- * parameters get their layers), the plugin runs, and its outputs join the
+ * parameters get their layers), the plugin runs under the step's limits
+ * (timeout_s, memory_mb, else the defaults), and its outputs join the
  * catalog as "step.output" for later steps, pages and exports.
  */
 #include <stdlib.h>
@@ -109,8 +110,14 @@ static int run_step(rm__run *r, size_t i)
     step_progress sp = {r->opt, st->id};
     rm__step_result res;
     memset(&res, 0, sizeof res);
-    rc = rm__step_run(r->ctx, d, st->id, params, r->crs, r->area,
-                      forward_progress, &sp, r->opt->in_process, &res);
+    rm__step_limits lim = rm__step_limits_default();
+    if (st->timeout_s > 0)
+        lim.timeout_s = st->timeout_s;
+    if (st->memory_mb > 0)
+        lim.memory_mb = st->memory_mb;
+    rc = rm__step_run_limited(r->ctx, d, st->id, params, r->crs, r->area,
+                              forward_progress, &sp, r->opt->in_process,
+                              &lim, &res);
     if (rc == RM_OK) {
         r->steps[i].notes_json = notes_json(&res);
         rc = adopt_outputs(r, st, d, &res, &r->steps[i]);

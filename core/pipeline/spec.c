@@ -1003,6 +1003,62 @@ static int parse_step_param(parser *p, const rm__ynode *k,
     return value_of(p, k, v, what, NULL, &par->value);
 }
 
+/* Keys of the step itself rather than of its plugin. */
+static int is_step_key(const char *key)
+{
+    static const char *const keys[] = {"id", "plugin", "timeout_s",
+                                       "memory_mb"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcmp(key, keys[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* timeout_s: seconds, 0 < t <= a week; memory_mb: whole MiB, 16 to 1 TiB
+ * (the bounds are RM__STEP_* in plugin/step.h, repeated in messages). */
+static int parse_limits(parser *p, const rm__ynode *m, const char *what,
+                        rm__spec_step *st)
+{
+    const rm__ynode *v;
+    shown sh;
+    double d;
+    int rc = scalar_of(p, m, "timeout_s", what, "a number of seconds", &v);
+    if (rc)
+        return rc;
+    if (v) {
+        if (parse_number(v->text, &d) != 0)
+            return perr(p, RM_ESPEC_TYPE, loc_of(v),
+                        "'timeout_s' in %s must be a number of seconds "
+                        "(e.g. 600), not '%s'",
+                        what, show(&sh, v->text));
+        if (!(d > 0) || d > 604800)
+            return perr(p, RM_ESPEC_VALUE, loc_of(v),
+                        "'timeout_s' in %s is %g; give more than 0 and at "
+                        "most 604800 seconds (a week); the default is 1800",
+                        what, d);
+        st->timeout_s = d;
+        st->timeout_loc = loc_of(v);
+    }
+    rc = scalar_of(p, m, "memory_mb", what, "a number of MB", &v);
+    if (rc)
+        return rc;
+    if (v) {
+        if (parse_number(v->text, &d) != 0 || d != floor(d))
+            return perr(p, RM_ESPEC_TYPE, loc_of(v),
+                        "'memory_mb' in %s must be a whole number of MB "
+                        "(e.g. 4096), not '%s'",
+                        what, show(&sh, v->text));
+        if (d < 16 || d > 1048576)
+            return perr(p, RM_ESPEC_VALUE, loc_of(v),
+                        "'memory_mb' in %s is %g; give 16 to 1048576 MB; "
+                        "the default is 4096",
+                        what, d);
+        st->memory_mb = (uint64_t)d;
+        st->memory_loc = loc_of(v);
+    }
+    return RM_OK;
+}
+
 static int parse_step(parser *p, size_t index, const rm__ynode *m,
                       rm__spec_step *st)
 {
@@ -1040,6 +1096,8 @@ static int parse_step(parser *p, size_t index, const rm__ynode *m,
                     "lower-case letters, digits and '_' (see 'routemap "
                     "plugins')",
                     show(&sh, plugin.s));
+    if ((rc = parse_limits(p, m, what, st)))
+        return rc;
     size_t n = m->n_pairs - 2; /* id and plugin are present */
     if (n > 0) {
         st->params = rm_callocarray(n, sizeof *st->params);
@@ -1048,7 +1106,7 @@ static int parse_step(parser *p, size_t index, const rm__ynode *m,
     }
     for (size_t i = 0; i < m->n_pairs; i++) {
         const rm__ynode *k = m->pairs[i].key;
-        if (strcmp(k->text, "id") == 0 || strcmp(k->text, "plugin") == 0)
+        if (is_step_key(k->text))
             continue;
         rc = parse_step_param(p, k, m->pairs[i].value, what,
                               &st->params[st->n_params++]);

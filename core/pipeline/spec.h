@@ -90,7 +90,9 @@ typedef struct rm__spec_layer {
     rm__spec_loc basemap_loc;
 } rm__spec_layer;
 
-/** One analysis step. */
+/** One analysis step. Besides id and plugin, the step's own keys are
+ *  timeout_s and memory_mb (limits of its plugin process); every other
+ *  key is a plugin parameter. */
 typedef struct rm__spec_step {
     char *id;                 /* [a-z0-9_]+, unique among steps */
     rm__spec_loc id_loc;
@@ -99,6 +101,12 @@ typedef struct rm__spec_step {
     rm__spec_param *params;   /* every other key, in file order */
     size_t n_params;
     rm__spec_loc loc;         /* of the step's mapping */
+    double timeout_s;         /* `timeout_s`: seconds the step's plugin
+                                 process may take; 0 when not given */
+    rm__spec_loc timeout_loc;
+    uint64_t memory_mb;       /* `memory_mb`: MiB it may allocate; 0 when
+                                 not given */
+    rm__spec_loc memory_loc;
 } rm__spec_step;
 
 typedef enum rm__spec_extent_kind {

@@ -148,7 +148,8 @@ static char *check_param(const rm_param_desc *pd)
 
 char *rm__plugin_desc_check(const rm_plugin_desc *d)
 {
-    static const char *reserved[] = {"id", "plugin", NULL};
+    static const char *reserved[] = {"id", "plugin", "timeout_s",
+                                     "memory_mb", NULL};
     if (!plugin_name_ok(d->name))
         return rm__asprintf("invalid descriptor: name \"%s\" must use only "
                             "a-z, 0-9, _ and -", d->name ? d->name : "");

@@ -7,6 +7,7 @@
  * hog and hogcheck; they only ever run in a child.
  */
 #include <errno.h>
+#include <math.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "plugin/loader.h"
 #include "plugin/params.h"
 #include "plugin/step.h"
 #include "routemap/errors.h"
@@ -226,6 +228,37 @@ static void test_fits_within_limits(void **state)
     rm__step_result_free(&res);
 }
 
+static int no_run(const rm_host_api *api, rm_step *step)
+{
+    (void)api;
+    (void)step;
+    return RM_OK;
+}
+
+static void test_reserved_names(void **state)
+{
+    (void)state;
+    /* A plugin cannot declare a parameter named like a step's own key. */
+    static const char *const names[] = {"timeout_s", "memory_mb", "id",
+                                        "plugin"};
+    for (size_t i = 0; i < 4; i++) {
+        rm_param_desc pd = {names[i], RM_PARAM_REAL, NULL, NULL, 0,
+                            NAN, NAN, NULL, 0, "x"};
+        rm_plugin_desc d = RM_PLUGIN_DESC_INIT;
+        d.name = "p";
+        d.version = "1";
+        d.summary = "s";
+        d.params = &pd;
+        d.n_params = 1;
+        d.run = no_run;
+        char *why = rm__plugin_desc_check(&d);
+        assert_non_null(why);
+        assert_non_null(strstr(why, "is reserved for the step itself"));
+        assert_non_null(strstr(why, names[i]));
+        free(why);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -234,6 +267,7 @@ int main(void)
         cmocka_unit_test(test_memory_crash),
         cmocka_unit_test(test_memory_reported),
         cmocka_unit_test(test_fits_within_limits),
+        cmocka_unit_test(test_reserved_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
