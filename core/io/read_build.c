@@ -21,9 +21,11 @@
  * any page is touched: a million rows fault in a few dozen pages instead
  * of tens of thousands. Advice only; freed with free() like any other.
  */
-static void *big_array(size_t n, size_t size)
+static void *big_array(size_t n, size_t size, int zeroed)
 {
-    void *p = rm_mallocarray(n ? n : 1, size);
+    /* calloc of a big block maps fresh zero pages without touching them */
+    void *p = zeroed ? rm_callocarray(n ? n : 1, size)
+                     : rm_mallocarray(n ? n : 1, size);
 #ifdef MADV_HUGEPAGE
     if (p && n * size >= 2 * HUGE_ALIGN) {
         uintptr_t b = ((uintptr_t)p + HUGE_ALIGN - 1) & ~(HUGE_ALIGN - 1);
@@ -44,8 +46,8 @@ static void *big_array(size_t n, size_t size)
 /* First reservation of an empty layer: exact sizes, fresh arrays. */
 static int fresh_reserve(rm_layer *l, size_t nf, size_t np, size_t nc)
 {
-    int64_t *fids = big_array(nf, sizeof *fids);
-    int64_t *feat_off = big_array(nf + 1, sizeof *feat_off);
+    int64_t *fids = big_array(nf, sizeof *fids, 0);
+    int64_t *feat_off = big_array(nf + 1, sizeof *feat_off, 0);
     if (!fids || !feat_off) {
         free(fids);
         free(feat_off);
@@ -54,22 +56,22 @@ static int fresh_reserve(rm_layer *l, size_t nf, size_t np, size_t nc)
     feat_off[0] = 0;
     for (int i = 0; i < l->n_fields; i++) {
         rm__column *c = &l->fields[i];
-        uint8_t *valid = big_array(nf, 1);
+        uint8_t *valid = big_array(nf, 1, 1);
         void *vals = NULL;
         if (valid) {
             switch (c->type) {
             case RM_FIELD_INT:
             case RM_FIELD_DATETIME:
-                vals = big_array(nf, sizeof(int64_t));
+                vals = big_array(nf, sizeof(int64_t), 1);
                 break;
             case RM_FIELD_REAL:
-                vals = big_array(nf, sizeof(double));
+                vals = big_array(nf, sizeof(double), 0);
                 break;
             case RM_FIELD_BOOL:
-                vals = big_array(nf, 1);
+                vals = big_array(nf, 1, 1);
                 break;
             case RM_FIELD_STRING:
-                vals = big_array(nf + 1, sizeof(int64_t));
+                vals = big_array(nf + 1, sizeof(int64_t), 0);
                 break;
             }
         }
@@ -80,11 +82,9 @@ static int fresh_reserve(rm_layer *l, size_t nf, size_t np, size_t nc)
             free(feat_off);
             return RM_ENOMEM;
         }
-        memset(valid, 0, nf);
         switch (c->type) {
         case RM_FIELD_INT:
         case RM_FIELD_DATETIME:
-            memset(vals, 0, nf * sizeof(int64_t));
             REPLACE(c->ints, vals);
             break;
         case RM_FIELD_REAL:
@@ -93,7 +93,6 @@ static int fresh_reserve(rm_layer *l, size_t nf, size_t np, size_t nc)
             REPLACE(c->reals, vals);
             break;
         case RM_FIELD_BOOL:
-            memset(vals, 0, nf);
             REPLACE(c->bools, vals);
             break;
         case RM_FIELD_STRING:
@@ -107,8 +106,8 @@ static int fresh_reserve(rm_layer *l, size_t nf, size_t np, size_t nc)
     REPLACE(l->feat_off, feat_off);
     l->cap_features = nf;
     if (np > l->cap_parts) {
-        int64_t *part_off = big_array(np + 1, sizeof *part_off);
-        uint8_t *outer = big_array(np, 1);
+        int64_t *part_off = big_array(np + 1, sizeof *part_off, 0);
+        uint8_t *outer = big_array(np, 1, 0);
         if (!part_off || !outer) {
             free(part_off);
             free(outer);
@@ -120,7 +119,7 @@ static int fresh_reserve(rm_layer *l, size_t nf, size_t np, size_t nc)
         l->cap_parts = np;
     }
     if (nc > l->cap_coords) {
-        double *xy = big_array(nc, 2 * sizeof *xy);
+        double *xy = big_array(nc, 2 * sizeof *xy, 0);
         if (!xy)
             return RM_ENOMEM;
         REPLACE(l->xy, xy);
