@@ -4,6 +4,9 @@
  * and the result is one GeoPackage with a layer per declared output
  * (raster outputs beside it as OUT.<output>.tif).
  */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,15 +16,31 @@
 static const char HELP[] =
     "usage: routemap analyze PLUGIN --input NAME=SOURCE... "
     "[--set PARAM=VALUE]...\n"
-    "                        [--crs CRS] -o OUT.gpkg\n"
+    "                        [--crs CRS] [--timeout S] [--memory MB] "
+    "-o OUT.gpkg\n"
     "\n"
     "Runs one plugin on data sources without a briefing.\n"
     "  --input NAME=SOURCE  bind the plugin's layer parameter NAME to a source\n"
     "  --set PARAM=VALUE    set a parameter; lists are comma-separated,\n"
     "                       e.g. --set grid_origin=200000,1500000\n"
     "  --crs CRS            analysis CRS (default: auto from the inputs)\n"
+    "  --timeout S          stop the plugin after S seconds (default 1800)\n"
+    "  --memory MB          memory the plugin may use (default 4096)\n"
     "  -o, --out OUT        GeoPackage to write (one layer per output)\n"
     "'routemap plugins info PLUGIN' lists the parameters.\n";
+
+/* A number > 0 (whole when `whole`); 0 on success. */
+static int positive(const char *text, int whole, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || errno == ERANGE || !(v > 0) ||
+        !isfinite(v) || (whole && (v > 1e15 || v != (double)(long long)v)))
+        return -1;
+    *out = v;
+    return 0;
+}
 
 int rm_cli_analyze(rm_cli *cli, int argc, char **argv)
 {
@@ -49,6 +68,21 @@ int rm_cli_analyze(rm_cli *cli, int argc, char **argv)
             sets[opt.n_sets++] = argv[++i];
         } else if (strcmp(a, "--crs") == 0 && has_value) {
             opt.crs = argv[++i];
+        } else if (strcmp(a, "--timeout") == 0 && has_value) {
+            if (positive(argv[++i], 0, &opt.timeout_s))
+                exit_code = rm_cli_usage(cli, "analyze",
+                                         "--timeout needs a number of "
+                                         "seconds above 0, not '%s'",
+                                         argv[i]);
+        } else if (strcmp(a, "--memory") == 0 && has_value) {
+            double mb;
+            if (positive(argv[++i], 1, &mb))
+                exit_code = rm_cli_usage(cli, "analyze",
+                                         "--memory needs a whole number of "
+                                         "MB, not '%s'",
+                                         argv[i]);
+            else
+                opt.memory_mb = (uint64_t)mb;
         } else if ((strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0) &&
                    has_value) {
             opt.output = argv[++i];

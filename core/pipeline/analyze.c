@@ -215,6 +215,24 @@ int rm_analyze(rm_context *ctx, rm_registry *reg,
                          "no plugin named '%s'; 'routemap plugins' lists "
                          "the available ones",
                          opt->plugin);
+    rm__step_limits lim = rm__step_limits_default();
+    if (opt->timeout_s != 0) {
+        if (!(opt->timeout_s > 0) || opt->timeout_s > RM__STEP_TIMEOUT_MAX_S)
+            return rm__error(ctx, RM_EUSAGE, NULL,
+                             "--timeout %g is out of range; give more than "
+                             "0 and at most 604800 seconds (a week)",
+                             opt->timeout_s);
+        lim.timeout_s = opt->timeout_s;
+    }
+    if (opt->memory_mb != 0) {
+        if (opt->memory_mb < RM__STEP_MEMORY_MIN_MB ||
+            opt->memory_mb > RM__STEP_MEMORY_MAX_MB)
+            return rm__error(ctx, RM_EUSAGE, NULL,
+                             "--memory %llu is out of range; give 16 to "
+                             "1048576 MB",
+                             (unsigned long long)opt->memory_mb);
+        lim.memory_mb = opt->memory_mb;
+    }
     analysis a;
     memset(&a, 0, sizeof a);
     a.ctx = ctx;
@@ -243,8 +261,8 @@ int rm_analyze(rm_context *ctx, rm_registry *reg,
     memset(&res, 0, sizeof res);
     if (rc == RM_OK) {
         rm_bbox none = {NAN, NAN, NAN, NAN};
-        rc = rm__step_run(ctx, d, "analyze", params, a.crs, none, NULL, NULL,
-                          opt->in_process, &res);
+        rc = rm__step_run_limited(ctx, d, "analyze", params, a.crs, none,
+                                  NULL, NULL, opt->in_process, &lim, &res);
     }
     if (rc == RM_OK)
         rc = write_outputs(&a, d, &res);

@@ -68,10 +68,15 @@ typedef struct rm_analyze_options {
     const char *crs;            /**< analysis CRS; NULL: auto from inputs */
     const char *output;         /**< GeoPackage path */
     int in_process;
+    double timeout_s;   /**< seconds the plugin process may take, at most
+                             604800; 0: the default, 1800 */
+    uint64_t memory_mb; /**< MiB the plugin process may allocate, 16 to
+                             1048576; 0: the default, 4096 */
 } rm_analyze_options;
 
 #define RM_ANALYZE_OPTIONS_INIT                                              \
-    {RM_ANALYZE_OPTIONS_VERSION, NULL, NULL, 0, NULL, 0, NULL, NULL, 0}
+    {RM_ANALYZE_OPTIONS_VERSION, NULL, NULL, 0, NULL, 0, NULL, NULL, 0, 0,    \
+     0}
 
 RM_EXTERN int rm_analyze(rm_context *ctx, rm_registry *reg,
                          const rm_analyze_options *opt);
