@@ -98,8 +98,9 @@ int main(int argc, char **argv)
     double t1 = now(), c1 = cpu();
 
     rm_render_layer layers[2] = {
-        {lines, "Tracks", NULL, 0, NULL, "tracks"},
-        {pts, "Incidents", NULL, 0, NULL, "incidents"},
+        /* Styles named: full-size markers, the harder case. */
+        {lines, "Tracks", "default-tracks", 0, NULL, "tracks"},
+        {pts, "Incidents", "default-incidents", 0, NULL, "incidents"},
     };
     rm_render_page page = RM_RENDER_PAGE_INIT;
     page.title = "Render benchmark: 1,000,000 points, 10,000 lines";

@@ -316,6 +316,7 @@ int rm__resolve(rm_context *ctx, rm__resolved *out, const rm__style *style,
     out->size_field = -1;
     out->label_col = -1;
     out->prio_col = -1;
+    out->size_scale = 1;
     rm_geom_type g = rm_layer_geom_type(layer);
     rm_location loc = rm__loc_data(NULL, rm_layer_name(layer), -1);
     const char *gname[] = {"no", "point", "line", "polygon"};
@@ -495,17 +496,19 @@ double rm__resolved_size(const rm__resolved *r, size_t row)
     int c = r->row_class ? r->row_class[row] : 0;
     double base = c >= 0 ? r->classes[c].size : r->style->base.size;
     if (r->size_field < 0)
-        return base;
+        return base * r->size_scale;
     double v = rm_layer_field_as_real(r->layer, r->size_field, row);
     const rm__style *st = r->style;
     if (!isfinite(v) || !(r->size_dmax > r->size_dmin))
-        return isfinite(v) ? 0.5 * (st->size_min + st->size_max)
-                           : st->size_min;
+        return r->size_scale * (isfinite(v) ? 0.5 * (st->size_min +
+                                                     st->size_max)
+                                            : st->size_min);
     double t = (v - r->size_dmin) / (r->size_dmax - r->size_dmin);
     if (t < 0)
         t = 0;
     /* Area, not width, grows with the value. */
-    return st->size_min + (st->size_max - st->size_min) * sqrt(t);
+    return r->size_scale *
+           (st->size_min + (st->size_max - st->size_min) * sqrt(t));
 }
 
 void rm__resolved_free(rm__resolved *r)

@@ -282,7 +282,7 @@ static void swatch(cairo_t *cr, const rm__plan_layer *pl, int cls, double x,
         double size = s->size;
         if (pl->res.size_field >= 0)
             size = 0.5 * (pl->style->size_min + pl->style->size_max);
-        size = fmin(size, 10);
+        size = fmin(size * pl->res.size_scale, 10);
         rm__marker_draw(cr, s, x + 8, cy, size);
     } else if (g == RM_GEOM_LINE) {
         cairo_move_to(cr, x, cy);

@@ -201,6 +201,12 @@ static int plan_layers(rm__render_state *rs, rm__page_plan *pp)
             }
             pl->dense = rm_layer_coord_count(rl->layer) > rs->dense_threshold &&
                         pl->res.n_in_view > rs->dense_threshold;
+            /* Default styles draw crowded point layers smaller, down to
+             * 70 %, so a few thousand incidents do not bury the map. A
+             * style chosen by name keeps its sizes. */
+            if (!rl->style && !rl->basemap && pl->res.n_in_view > 1000)
+                pl->res.size_scale =
+                    fmax(0.7, sqrt(1000.0 / (double)pl->res.n_in_view));
         }
         if (!strcmp(pl->role ? pl->role : "", "countries") && rl->basemap &&
             g == RM_GEOM_POLYGON)

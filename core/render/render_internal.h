@@ -256,6 +256,7 @@ typedef struct rm__resolved {
     int size_field;       /* column or -1 */
     double size_dmin, size_dmax; /* data range of the size field */
     double rvmin, rvmax;  /* raster: value range used */
+    double size_scale;    /* markers drawn at this share of their size */
     int label_col;        /* column labelling features, or -1 */
     int prio_col;         /* label priority column, or -1 */
 } rm__resolved;

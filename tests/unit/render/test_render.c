@@ -545,6 +545,15 @@ static void test_sahel_document(void **state)
     assert_null(strstr(text, "Countries ("));
     assert_null(strstr(text, "Places ("));
     free(text);
+    /* An outline entry per page: an item with a /Dest to its page. */
+    size_t plen = 0;
+    unsigned char *pb = fx_read_file(pdf, &plen);
+    assert_non_null(pb);
+    size_t dests = 0;
+    for (size_t i = 0; i + 7 < plen; i++)
+        dests += !memcmp(pb + i, "/Dest [", 7);
+    assert_int_equal(dests, 3);
+    free(pb);
     /* SVG per page. */
     char svg[1024];
     snprintf(svg, sizeof svg, "%s/doc-1.svg", fx_tmpdir());
