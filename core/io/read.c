@@ -261,7 +261,7 @@ static int setup_fields(rd_reader *r, int *arrow_ok)
         /* GDAL before 3.8.2 sets the wrong bits of Arrow booleans
          * (OSGeo/gdal#8998): read such layers feature by feature. */
         if (type == RM_FIELD_BOOL &&
-            atol(GDALVersionInfo("VERSION_NUM")) < 3080200)
+            strtol(GDALVersionInfo("VERSION_NUM"), NULL, 10) < 3080200)
             *arrow_ok = 0;
         int col = rm_layer_add_field(r->out, name, type);
         if (col < 0) {

@@ -258,6 +258,20 @@ static int restage_polygons(rd_reader *r, const GEOSGeometry *geom)
 
 /* ---- staging checks ------------------------------------------------- */
 
+static void move_coords(rd_geom *g, size_t to, size_t from, size_t n)
+{
+    memmove(g->xy + 2 * to, g->xy + 2 * from, n * 2 * sizeof(double));
+    if (g->has_t)
+        memmove(g->t + to, g->t + from, n * sizeof(double));
+}
+
+/* Does ring [s, e) end somewhere else than it starts? */
+static int ring_open(const rd_geom *g, size_t s, size_t e)
+{
+    return e > s && (g->xy[2 * s] != g->xy[2 * (e - 1)] ||
+                     g->xy[2 * s + 1] != g->xy[2 * (e - 1) + 1]);
+}
+
 /* Keep only the parts of the highest dimension (collections). */
 static int keep_top_dimension(rd_geom *g)
 {
@@ -271,7 +285,7 @@ static int keep_top_dimension(rd_geom *g)
         if (g->pdim[p] != top)
             continue;
         if (s != wc)
-            memmove(g->xy + 2 * wc, g->xy + 2 * s, (e - s) * 2 * sizeof(double));
+            move_coords(g, wc, s, e - s);
         wc += e - s;
         g->end[w] = wc;
         g->outer[w] = g->outer[p];
@@ -296,21 +310,16 @@ static int fix_parts(rd_geom *g, int dim)
     /* Close rings first: may grow the arrays, so rebuild into a copy. */
     if (dim == RD_DIM_POLY) {
         size_t need = 0;
-        for (size_t p = 0; p < g->np; p++) {
-            size_t s = p ? g->end[p - 1] : 0, e = g->end[p];
-            if (e > s && (g->xy[2 * s] != g->xy[2 * (e - 1)] ||
-                          g->xy[2 * s + 1] != g->xy[2 * (e - 1) + 1]))
-                need++;
-        }
+        for (size_t p = 0; p < g->np; p++)
+            need += ring_open(g, p ? g->end[p - 1] : 0, g->end[p]);
         if (need) {
             rd_geom tmp = {0};
             for (size_t p = 0; p < g->np; p++) {
                 size_t s = p ? g->end[p - 1] : 0, e = g->end[p];
-                int open = e > s && (g->xy[2 * s] != g->xy[2 * (e - 1)] ||
-                                     g->xy[2 * s + 1] != g->xy[2 * (e - 1) + 1]);
-                if (rd_geom_add_part(&tmp, g->xy + 2 * s, e - s, dim,
-                                     g->outer[p]) ||
-                    (open && rd_geom_add_part(&tmp, g->xy + 2 * s, 1, dim, 0))) {
+                int open = ring_open(g, s, e);
+                const double *first = g->xy + 2 * s;
+                if (rd_geom_add_part(&tmp, first, e - s, dim, g->outer[p]) ||
+                    (open && rd_geom_add_part(&tmp, first, 1, dim, 0))) {
                     rd_geom_free(&tmp);
                     return RM_ENOMEM;
                 }
@@ -347,11 +356,8 @@ static int fix_parts(rd_geom *g, int dim)
             changed = 1;
             continue;
         }
-        if (s != wc) {
-            memmove(g->xy + 2 * wc, g->xy + 2 * s, (e - s) * 2 * sizeof(double));
-            if (g->has_t)
-                memmove(g->t + wc, g->t + s, (e - s) * sizeof(double));
-        }
+        if (s != wc)
+            move_coords(g, wc, s, e - s);
         wc += e - s;
         g->end[w] = wc;
         g->outer[w] = g->outer[p];

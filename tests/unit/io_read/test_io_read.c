@@ -228,6 +228,12 @@ static const char *make_incidents_gpkg(void)
     f = OGR_F_Create(zd);
     OGR_F_SetFieldString(f, 0, "empty");
     add_wkt(z, 3, NULL, f);
+    f = OGR_F_Create(zd);
+    OGR_F_SetFieldString(f, 0, "open ring");
+    add_wkt(z, 4, "POLYGON ((5 10, 6 10, 6 11, 5 11))", f);
+    f = OGR_F_Create(zd);
+    OGR_F_SetFieldString(f, 0, "two points");
+    add_wkt(z, 5, "POLYGON ((7 10, 8 11))", f);
     GDALClose(ds);
     return path;
 }
@@ -483,11 +489,15 @@ static void test_repair_and_polygons(void **state)
     rm_read_report rep;
     rm_layer *l = read_ok(ctx, path, &opt, &rep);
     assert_int_equal(rm_layer_geom_type(l), RM_GEOM_POLYGON);
-    assert_int_equal(rm_layer_feature_count(l), 2);
-    assert_int_equal(rep.n_repaired, 1);
+    assert_int_equal(rm_layer_feature_count(l), 3);
+    /* 1 is a bow-tie, 4 a ring left open (closed on reading) */
+    assert_int_equal(rep.n_repaired, 2);
     assert_int_equal(rep.repaired_fids[0], 1);
-    assert_int_equal(rep.n_dropped, 1); /* fid 3 has no geometry */
+    assert_int_equal(rep.repaired_fids[1], 4);
+    /* 3 has no geometry, 5 a ring of two points */
+    assert_int_equal(rep.n_dropped, 2);
     assert_int_equal(rep.dropped_fids[0], 3);
+    assert_int_equal(rep.dropped_fids[1], 5);
     /* The bow-tie crosses itself at (2.5, 13.5): two triangles, each
      * 1 x 0.5 / 2 = 0.25 square degrees (shoelace). */
     const int64_t *fo = rm_layer_feature_offsets(l);
@@ -510,6 +520,12 @@ static void test_repair_and_polygons(void **state)
     assert_int_equal(fo[2] - fo[1], 2);
     assert_int_equal(outer[fo[1]], 1);
     assert_int_equal(outer[fo[1] + 1], 0);
+    /* The open ring got its closing vertex back: 5 coordinates, the last
+     * equal to the first. */
+    int64_t p4 = fo[2];
+    assert_int_equal(po[p4 + 1] - po[p4], 5);
+    near(xy[2 * (po[p4 + 1] - 1)], 5.0, 0);
+    near(xy[2 * (po[p4 + 1] - 1) + 1], 10.0, 0);
     rm_layer_destroy(l);
 }
 
