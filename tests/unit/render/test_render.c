@@ -397,7 +397,8 @@ static const char *info_value(const char *info, const char *key, char *buf,
                               size_t cap)
 {
     size_t kl = strlen(key);
-    for (const char *l = info; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : l) {
+    for (const char *l = info; l && *l;
+         l = strchr(l, '\n'), l = l ? l + 1 : l) {
         if (strncmp(l, key, kl) || l[kl] != ':')
             continue;
         const char *v = l + kl + 1;
@@ -592,7 +593,7 @@ static void test_byte_identical(void **state)
     }
 }
 
-/* ---- text ----------------------------------------------------------------- */
+/* ---- text -------------------------------------------------------------- */
 
 static void test_glyphs(void **state)
 {
@@ -600,8 +601,9 @@ static void test_glyphs(void **state)
     PangoContext *pc = rm__text_context();
     assert_non_null(pc);
     /* French accents and Arabic place names have glyphs. */
-    assert_int_equal(rm__text_unknown_glyphs(pc, "S\u00e9gou, Dj\u00e9nn\u00e9,"
-                                                 " M\u00e9naka, Tillab\u00e9ri"),
+    assert_int_equal(rm__text_unknown_glyphs(
+                         pc, "S\u00e9gou, Dj\u00e9nn\u00e9, "
+                             "M\u00e9naka, Tillab\u00e9ri"),
                      0);
     assert_int_equal(
         rm__text_unknown_glyphs(pc, "\u062a\u0645\u0628\u0643\u062a\u0648"),
@@ -650,7 +652,7 @@ static void test_arabic_label_pdf(void **state)
     free(pdf);
 }
 
-/* ---- styles ---------------------------------------------------------------- */
+/* ---- styles ------------------------------------------------------------ */
 
 static void test_colorbrewer(void **state)
 {
