@@ -25,23 +25,30 @@ cc -O2 -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -I"$here/plugins
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "raster: 4000 x 4000 cells of 100 m, 3 origins, 3 destinations"
 
-# Wall time and peak RSS of one command, from GNU time.
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine inflates wall times; CPU times are steadier)"
+
+# Wall time, CPU time (user + system) and peak RSS of one command.
 timed() {
   local label=$1; shift
-  /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >"$work/out.txt" 2>&1 || {
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" "$@" >"$work/out.txt" 2>&1 || {
     cat "$work/out.txt"; return 1; }
-  read -r secs kb <"$work/time.txt"
-  printf '%-46s %7.2f s  %5d MB\n' "$label" "$secs" $((kb / 1024))
+  read -r secs user sys kb <"$work/time.txt"
+  printf '%-40s wall %6.2f s  cpu %6.2f s  peak %4d MB\n' "$label" "$secs" \
+    "$(awk "BEGIN{print $user + $sys}")" $((kb / 1024))
 }
 
-echo "== cost search alone (friction already in memory) =="
-for q in radix binary; do
+echo "== cost search alone: surface with directions, after reading =="
+for q in bucket radix binary; do
   for nb in 8 16; do
-    "$work/bench_corridors" surface "$work/friction.tif" $q $nb
+    timed "search $q $nb (incl. 0.3 s GDAL read)" \
+      "$work/bench_corridors" surface "$work/friction.tif" $q $nb
+    sed 's/^/    /' "$work/out.txt"
   done
 done
 for nb in 8 16; do
-  "$work/bench_corridors" corridor "$work/friction.tif" $nb
+  timed "corridor $nb (two surfaces + zone)" \
+    "$work/bench_corridors" corridor "$work/friction.tif" $nb
+  sed 's/^/    /' "$work/out.txt"
 done
 
 echo "== routemap analyze corridors, end to end (wall, peak RSS) =="

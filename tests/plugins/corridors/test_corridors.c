@@ -797,6 +797,37 @@ static void test_errors(void **state)
     rm_layer_destroy(orig);
 }
 
+/* Degenerate inputs end cleanly: a 1 x 1 grid, all barriers, an origin
+ * on a barrier, a destination in the origin's cell, no features. */
+static void test_degenerate(void **state)
+{
+    (void)state;
+    double one[1] = {3}, nan4[4] = {NAN, NAN, NAN, NAN};
+    double o[2] = {X0 + 50, Y0 - 50};
+    rm_layer *orig = crt_points("o", o, 1);
+    rm__step_result out;
+    assert_int_equal(run_grid(one, 1, 1, 100, orig, orig, NULL, 1, &out),
+                     RM_OK);
+    assert_true(cost_of(&out, 1, 1)[0] == 0);
+    const rm_layer *p = crt_output(&out, "paths");
+    assert_non_null(p);
+    assert_int_equal(rm_layer_feature_count(p), 1);
+    assert_true(rm_layer_field_reals(p, rm_layer_field_index(p, "cost"))[0] ==
+                0);
+    rm__step_result_free(&out);
+    assert_int_equal(run_grid(nan4, 2, 2, 100, orig, orig, NULL, 1, &out),
+                     RM_OK);
+    const double *c = cost_of(&out, 2, 2);
+    assert_true(c[0] == 0 && isnan(c[1]) && isnan(c[2]) && isnan(c[3]));
+    rm__step_result_free(&out);
+    rm_layer *empty = NULL;
+    assert_int_equal(rm_layer_create(&empty, "o", RM_GEOM_POINT), RM_OK);
+    assert_int_equal(run_grid(one, 1, 1, 100, empty, NULL, NULL, 1, &out),
+                     RM_EPLUGIN_RUN);
+    rm_layer_destroy(empty);
+    rm_layer_destroy(orig);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -811,6 +842,7 @@ int main(void)
         cmocka_unit_test(test_slope),
         cmocka_unit_test(test_observed),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_degenerate),
     };
     return cmocka_run_group_tests(tests, crt_setup, crt_teardown);
 }
