@@ -14,6 +14,7 @@ typedef struct rm_cli {
     int quiet;
     int json;
     int in_process;
+    int allow_writable; /* --allow-writable-plugins */
     const char *plugin_paths[RM_CLI_MAX_PATHS];
     int n_plugin_paths;
     rm_context *ctx;

@@ -30,6 +30,8 @@ static const char USAGE[] =
     "  --json               machine-readable output on stdout\n"
     "  --plugin-path DIR    search DIR for plugins first (repeatable)\n"
     "  --in-process         run plugins inside this process (debugging)\n"
+    "  --allow-writable-plugins  load plugin files other users could "
+    "change\n"
     "\n"
     "Exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid briefing or\n"
     "parameter, 4 bad input data, 5 plugin failure, 6 cannot write output,\n"
@@ -89,6 +91,8 @@ int rm_cli_registry(rm_cli *cli, rm_registry **out)
 {
     rm_registry *reg;
     int rc = rm_registry_create(cli->ctx, &reg);
+    if (rc == RM_OK)
+        rc = rm_registry_allow_writable(reg, cli->allow_writable);
     for (int i = 0; rc == RM_OK && i < cli->n_plugin_paths; i++)
         rc = rm_registry_add_path(reg, cli->plugin_paths[i]);
     if (rc == RM_OK)
@@ -147,6 +151,8 @@ int main(int argc, char **argv)
             cli.json = 1;
         } else if (strcmp(a, "--in-process") == 0) {
             cli.in_process = 1;
+        } else if (strcmp(a, "--allow-writable-plugins") == 0) {
+            cli.allow_writable = 1;
         } else if (strcmp(a, "--plugin-path") == 0) {
             if (i + 1 >= argc)
                 return rm_cli_usage(&cli, NULL, "--plugin-path needs a DIR");

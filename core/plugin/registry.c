@@ -3,11 +3,15 @@
  * ROUTEMAP_PLUGIN_PATH, the install directory and the one beside the
  * running program), loads every routemap-*.so through the loader and keeps
  * what passed, plus every refusal with its path and reason. The first
- * plugin of a name wins; a file writable by everyone is never loaded.
+ * plugin of a name wins. A file, or the folder holding it, that another
+ * user could change (writable by everyone, by a shared group, or owned by
+ * someone other than root or us) is refused unless the caller allowed it.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +47,7 @@ struct rm_registry {
     size_t n_plugins, cap_plugins;
     refusal *refused;
     size_t n_refused, cap_refused;
+    int allow_writable; /* 1: load files others could change, warn */
 };
 
 int rm_registry_create(rm_context *ctx, rm_registry **out)
@@ -138,13 +143,77 @@ static int keep(rm_registry *reg, rm__plugin *p, char *real)
     return RM_OK;
 }
 
-static int world_writable(const struct stat *st)
+int rm_registry_allow_writable(rm_registry *reg, int allow)
 {
-    return (st->st_mode & S_IWOTH) != 0;
+    reg->allow_writable = allow != 0;
+    return RM_OK;
 }
 
-/* Consider one file of a plugin directory. */
-static int scan_file(rm_registry *reg, const char *dir, int dir_open,
+/* 1 when group `gid` is the private group of user `uid`: the user's
+ * primary group, with no other member listed. */
+static int private_group(uid_t uid, gid_t gid)
+{
+    char buf[16384];
+    struct passwd pw, *pwp = NULL;
+    struct group gr, *grp = NULL;
+    if (getpwuid_r(uid, &pw, buf, sizeof buf, &pwp) != 0 || !pwp ||
+        pw.pw_gid != gid)
+        return 0;
+    char name[256];
+    snprintf(name, sizeof name, "%s", pw.pw_name);
+    if (getgrgid_r(gid, &gr, buf, sizeof buf, &grp) != 0 || !grp)
+        return 0;
+    for (char **m = gr.gr_mem; m && *m; m++)
+        if (strcmp(*m, name) != 0)
+            return 0;
+    return 1;
+}
+
+/*
+ * Why another user could change the file or folder `path`, or NULL when
+ * no one but root and us can. `what` is "file" or "directory".
+ */
+static char *others_can_write(const char *path, const struct stat *st,
+                              const char *what)
+{
+    if (st->st_mode & S_IWOTH)
+        return rm__asprintf("the %s %s is writable by every user, so "
+                            "anyone could change it — remove that "
+                            "permission (chmod o-w %s)", what, path, path);
+    if ((st->st_mode & S_IWGRP) && !private_group(st->st_uid, st->st_gid))
+        return rm__asprintf("the %s %s is writable by its group (gid %ld), "
+                            "so other users could change it — remove that "
+                            "permission (chmod g-w %s)", what, path,
+                            (long)st->st_gid, path);
+    if (st->st_uid != 0 && st->st_uid != geteuid())
+        return rm__asprintf("the %s %s belongs to another user (uid %ld), "
+                            "who could change it — copy it into a folder "
+                            "of your own", what, path, (long)st->st_uid);
+    return NULL;
+}
+
+/* Refuse a file others could change (taking `why`), or load it with a
+ * warning when allowed; 1 when refused. */
+static int untrusted(rm_registry *reg, const char *path, char *why, int *rc)
+{
+    if (!why)
+        return 0;
+    if (reg->allow_writable) {
+        rm_log(reg->ctx, RM_LOG_WARN, "plugin %s loaded although %s "
+               "(allowed by --allow-writable-plugins)", path, why);
+        free(why);
+        return 0;
+    }
+    char *reason = rm__asprintf("%s; or pass --allow-writable-plugins to "
+                                "load it anyway", why);
+    free(why);
+    *rc = refuse(reg, path, reason);
+    return 1;
+}
+
+/* Consider one file of a plugin directory; `dir_why` says why others
+ * could change the directory (NULL: they cannot). */
+static int scan_file(rm_registry *reg, const char *dir, const char *dir_why,
                      const char *file)
 {
     char *name = rm__plugin_name_of_file(file);
@@ -170,19 +239,10 @@ static int scan_file(rm_registry *reg, const char *dir, int dir_open,
         rc = refuse(reg, path, rm__strdup("not a regular file"));
         goto done;
     }
-    if (!dir_open) {
-        rc = refuse(reg, path, rm__asprintf(
-            "the directory %s is writable by every user, so anyone could "
-            "replace this plugin — remove that permission (chmod o-w %s)",
-            dir, dir));
+    if (dir_why && untrusted(reg, path, rm__strdup(dir_why), &rc))
         goto done;
-    }
-    if (world_writable(&st)) {
-        rc = refuse(reg, path, rm__asprintf(
-            "the file is writable by every user, so anyone could change "
-            "it — remove that permission (chmod o-w %s)", path));
+    if (untrusted(reg, path, others_can_write(path, &st, "file"), &rc))
         goto done;
-    }
     const loaded *prev = find_loaded(reg, name);
     if (prev) {
         rc = refuse(reg, path, rm__asprintf(
@@ -231,7 +291,9 @@ static int scan_dir(rm_registry *reg, const char *dir, int must_exist)
                                              strerror(errno)));
     }
     struct stat dst;
-    int dir_open = !(stat(dir, &dst) == 0 && world_writable(&dst));
+    char *dir_why = stat(dir, &dst) == 0
+                        ? others_can_write(dir, &dst, "directory")
+                        : NULL;
     char **files = NULL;
     size_t n = 0, cap = 0;
     int rc = RM_OK;
@@ -252,10 +314,11 @@ static int scan_dir(rm_registry *reg, const char *dir, int must_exist)
         qsort(files, n, sizeof *files, by_name);
     for (size_t i = 0; i < n; i++) {
         if (rc == RM_OK)
-            rc = scan_file(reg, dir, dir_open, files[i]);
+            rc = scan_file(reg, dir, dir_why, files[i]);
         free(files[i]);
     }
     free(files);
+    free(dir_why);
     return rc;
 }
 

@@ -61,6 +61,16 @@ RM_EXTERN const char *rm_registry_refused_reason(const rm_registry *reg,
 RM_EXTERN int rm_registry_describe(const rm_plugin_desc *desc, int json,
                                    char **out);
 
+/**
+ * Whether rm_registry_scan loads plugin files that another user could
+ * change: writable by everyone or by a shared group, owned by a user
+ * other than root and the caller, or in a directory that is. By default
+ * (allow 0) they are refused with the reason; with allow 1 they load with
+ * a warning (the CLI's --allow-writable-plugins). Call before the scan.
+ * @return RM_OK.
+ */
+RM_EXTERN int rm_registry_allow_writable(rm_registry *reg, int allow);
+
 #ifdef __cplusplus
 }
 #endif
