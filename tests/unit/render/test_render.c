@@ -890,6 +890,81 @@ static void test_fail_loudly(void **state)
     free(pdf);
 }
 
+/* Stamped markers give the pixels cairo gives drawing each marker in data
+ * order: 600 overlapping, half-transparent markers of two classes with
+ * outlines, at quarter-pixel positions (the stamps' phases). */
+static void test_stamps_match_cairo(void **state)
+{
+    rm_context *ctx = *state;
+    const int W = 160, H = 120;
+    rm_layer *l = NULL;
+    assert_int_equal(rm_layer_create(&l, "pts", RM_GEOM_POINT), RM_OK);
+    int fk = rm_layer_add_field(l, "k", RM_FIELD_STRING);
+    uint64_t s = 99;
+    for (int i = 0; i < 600; i++) {
+        double xy[2] = {floor(fx_rand(&s) * W * 4) / 4,
+                        floor(fx_rand(&s) * H * 4) / 4};
+        rm_layer_begin_feature(l, i);
+        rm_layer_add_part(l, xy, 1, NULL, 0);
+        rm_layer_set_string(l, fk, fx_rand(&s) < 0.5 ? "a" : "b");
+    }
+    const char *yaml =
+        "geometry: point\ntype: categorised\nfield: k\n"
+        "symbol: {size: 9, stroke: '#ffffff', stroke_width: 1,\n"
+        "         fill_opacity: 0.6}\n"
+        "categories:\n"
+        "  - {value: a, fill: '#e41a1c', shape: circle}\n"
+        "  - {value: b, fill: '#377eb8', shape: triangle}\n";
+    rm__style *st = NULL;
+    rm__resolved r;
+    resolve_text(ctx, &r, &st, yaml, l);
+    /* Page = map coordinates with y flipped: s = 1, origin at (0, H). */
+    rm__xf xf = {{0, 0, W, H}, 1.0, 0, 0};
+    cairo_surface_t *a = cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H);
+    cairo_surface_t *b = cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H);
+    cairo_t *cr = cairo_create(a);
+    cairo_set_source_rgb(cr, 1, 1, 0.9);
+    cairo_paint(cr);
+    rm__target t = {cr, 0, NULL, 1.0, 200, 50000};
+    assert_int_equal(rm__draw_layer(ctx, &t, &xf, &r, NULL), RM_OK);
+    cairo_destroy(cr);
+    cr = cairo_create(b);
+    cairo_set_source_rgb(cr, 1, 1, 0.9);
+    cairo_paint(cr);
+    cairo_destroy(cr);
+    assert_int_equal(
+        rm__stamp_points(ctx, b, &xf, &r, NULL, 0, 0, 1.0, 0, 0, W, H),
+        RM_OK);
+    cairo_surface_flush(a);
+    cairo_surface_flush(b);
+    const unsigned char *pa = cairo_image_surface_get_data(a);
+    const unsigned char *pb = cairo_image_surface_get_data(b);
+    int stride = cairo_image_surface_get_stride(a);
+    int worst = 0, inked = 0;
+    double sum = 0;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            inked += pa[y * stride + 4 * x + 2] != 255 ||
+                     pa[y * stride + 4 * x] != 230;
+            for (int c = 0; c < 3; c++) {
+                int d = abs(pa[y * stride + 4 * x + c] -
+                            pb[y * stride + 4 * x + c]);
+                worst = d > worst ? d : worst;
+                sum += d;
+            }
+        }
+    assert_true(inked > W * H / 2); /* the markers cover most pixels */
+    /* 8-bit rounding only: at most a few levels, under 1 on average (seen:
+     * worst 3, mean 0.32). */
+    assert_true(worst <= 6);
+    assert_true(sum / (W * H * 3) < 0.5);
+    cairo_surface_destroy(a);
+    cairo_surface_destroy(b);
+    rm__resolved_free(&r);
+    rm__style_free(st);
+    rm_layer_destroy(l);
+}
+
 /* Broken coordinates (NaN, 1e300) are left out, never a crash. */
 static void test_hostile_geometry(void **state)
 {
@@ -1000,6 +1075,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_classify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fail_loudly, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stamps_match_cairo, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_hostile_geometry, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_dense_points_pdf, setup,
