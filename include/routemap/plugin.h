@@ -209,6 +209,13 @@ struct rm_host_api {
 #define RM_PLUGIN_EXPORT __attribute__((visibility("default")))
 #endif
 
+/** C linkage for the entry points, also when a plugin is C++. */
+#ifdef __cplusplus
+#define RM_PLUGIN_LINKAGE extern "C"
+#else
+#define RM_PLUGIN_LINKAGE
+#endif
+
 /** Fill a descriptor's ABI header; plugins call it first. */
 #define RM_PLUGIN_DESC_INIT                                                  \
     {sizeof(rm_plugin_desc), RM_PLUGIN_ABI_MAJOR, RM_PLUGIN_ABI_MINOR,        \
@@ -221,13 +228,13 @@ struct rm_host_api {
  * A static twin `rm_plugin_NAME_init_static` lets tests link the plugin in.
  */
 #define RM_PLUGIN_DEFINE(NAME, fill)                                         \
-    int rm_plugin_##NAME##_init_static(const rm_host_api *api,               \
-                                       rm_plugin_desc *out)                  \
+    RM_PLUGIN_LINKAGE int rm_plugin_##NAME##_init_static(                    \
+        const rm_host_api *api, rm_plugin_desc *out)                         \
     {                                                                        \
         return fill(api, out);                                               \
     }                                                                        \
-    RM_PLUGIN_EXPORT int rm_plugin_##NAME##_init(const rm_host_api *api,     \
-                                                 rm_plugin_desc *out)        \
+    RM_PLUGIN_LINKAGE RM_PLUGIN_EXPORT int rm_plugin_##NAME##_init(          \
+        const rm_host_api *api, rm_plugin_desc *out)                         \
     {                                                                        \
         return fill(api, out);                                               \
     }
