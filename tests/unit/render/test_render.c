@@ -965,6 +965,71 @@ static void test_stamps_match_cairo(void **state)
     rm_layer_destroy(l);
 }
 
+/* Image lines drawn straight into pixels match cairo's stroke: the same
+ * ink, and pixels that differ only along the anti-aliased edges. */
+static void test_fast_lines_match_cairo(void **state)
+{
+    rm_context *ctx = *state;
+    const int W = 200, H = 150;
+    rm_layer *l = NULL;
+    assert_int_equal(rm_layer_create(&l, "lns", RM_GEOM_LINE), RM_OK);
+    uint64_t s = 5;
+    for (int i = 0; i < 40; i++) {
+        double xy[2 * 12];
+        double x = fx_rand(&s) * W, y = fx_rand(&s) * H;
+        double h = fx_rand(&s) * 6.283;
+        for (int k = 0; k < 12; k++) {
+            xy[2 * k] = x;
+            xy[2 * k + 1] = y;
+            h += (fx_rand(&s) - 0.5) * 1.5;
+            x += 9 * cos(h);
+            y += 9 * sin(h);
+        }
+        rm_layer_begin_feature(l, i);
+        rm_layer_add_part(l, xy, 12, NULL, 0);
+    }
+    const char *yaml = "geometry: line\n"
+                       "symbol: {stroke: '#6a3d9a', stroke_width: 2.5,\n"
+                       "         opacity: 0.7}\n";
+    rm__style *st = NULL;
+    rm__resolved r;
+    resolve_text(ctx, &r, &st, yaml, l);
+    rm__xf xf = {{0, 0, W, H}, 1.0, 0, 0};
+    cairo_surface_t *img[2];
+    for (int m = 0; m < 2; m++) {
+        img[m] = cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H);
+        cairo_t *cr = cairo_create(img[m]);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_paint(cr);
+        /* m = 0: cairo strokes (vector target); m = 1: the image path. */
+        rm__target t = {cr, m, img[m], 1.0, 200, 50000};
+        assert_int_equal(rm__draw_layer(ctx, &t, &xf, &r, NULL), RM_OK);
+        cairo_destroy(cr);
+        cairo_surface_flush(img[m]);
+    }
+    const unsigned char *pa = cairo_image_surface_get_data(img[0]);
+    const unsigned char *pb = cairo_image_surface_get_data(img[1]);
+    int stride = cairo_image_surface_get_stride(img[0]);
+    double ink_a = 0, ink_b = 0;
+    int big = 0;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            int g = 1; /* green channel: most contrast for purple */
+            ink_a += 255 - pa[y * stride + 4 * x + g];
+            ink_b += 255 - pb[y * stride + 4 * x + g];
+            big += abs(pa[y * stride + 4 * x + g] -
+                       pb[y * stride + 4 * x + g]) > 40;
+        }
+    assert_true(ink_a > 100000); /* the lines are there */
+    assert_true(fabs(ink_b - ink_a) / ink_a < 0.04); /* seen: 2.2 % */
+    assert_true(big < W * H / 100); /* a few edge pixels at most */
+    cairo_surface_destroy(img[0]);
+    cairo_surface_destroy(img[1]);
+    rm__resolved_free(&r);
+    rm__style_free(st);
+    rm_layer_destroy(l);
+}
+
 /* Broken coordinates (NaN, 1e300) are left out, never a crash. */
 static void test_hostile_geometry(void **state)
 {
@@ -1076,6 +1141,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_classify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fail_loudly, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stamps_match_cairo, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_fast_lines_match_cairo, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_hostile_geometry, setup,
                                         teardown),
