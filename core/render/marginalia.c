@@ -377,7 +377,7 @@ static size_t legend_rows(const rm__page_plan *pp, row *rows)
     size_t n = 0;
     for (size_t i = 0; i < pp->n_layers && n < MAX_ROWS - 2; i++) {
         const rm__plan_layer *pl = &pp->layers[i];
-        if (pl->rl->basemap || !pl->style->legend)
+        if (!rm__plan_in_legend(pl))
             continue;
         const rm__resolved *r = &pl->res;
         rm_geom_type g = rm_layer_geom_type(r->layer);

@@ -230,8 +230,7 @@ static int record_page(rm__render_record *rec, const rm__page_plan *pp)
     snprintf(r->dtg, sizeof r->dtg, "%s", pp->dtg);
     size_t nl = 0;
     for (size_t i = 0; i < pp->n_layers; i++)
-        if (!pp->layers[i].rl->basemap && pp->layers[i].style->legend)
-            nl++;
+        nl += rm__plan_in_legend(&pp->layers[i]);
     r->legend_titles = rm_callocarray(nl + 1, sizeof(char *));
     r->legend_counts = rm_callocarray(nl + 1, sizeof(size_t));
     r->label_boxes = rm_callocarray(4 * pp->labels.n + 1, sizeof(double));
@@ -241,7 +240,7 @@ static int record_page(rm__render_record *rec, const rm__page_plan *pp)
         return -1;
     for (size_t i = 0; i < pp->n_layers; i++) {
         const rm__plan_layer *pl = &pp->layers[i];
-        if (pl->rl->basemap || !pl->style->legend)
+        if (!rm__plan_in_legend(pl))
             continue;
         r->legend_titles[r->n_legend] = rm__strdup(pl->title);
         r->legend_counts[r->n_legend++] = pl->res.n_in_view;

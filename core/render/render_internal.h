@@ -402,6 +402,15 @@ typedef struct rm__page_plan {
     const rm_layer *inset_layer;
 } rm__page_plan;
 
+/**
+ * 1 when a layer belongs in the page's legend: drawn (a feature in view),
+ * not basemap, and its style does not opt out.
+ */
+static inline int rm__plan_in_legend(const rm__plan_layer *pl)
+{
+    return !pl->rl->basemap && pl->style->legend && pl->res.n_in_view > 0;
+}
+
 /** Shared state of one rm_render call. */
 typedef struct rm__render_state {
     rm_context *ctx;

@@ -150,6 +150,10 @@ typedef struct rm_render_output {
  * wrong geometry for the style) fails the whole run with a message naming
  * the page, the layer and what to do.
  *
+ * A page's legend lists its non-basemap layers that have a feature in
+ * view, in drawing order, with the number of features in view (per class
+ * for classified styles).
+ *
  * The PDF is vector with transparency, fonts embedded, one outline entry
  * per page and metadata from `doc` (creation and modification dates are
  * the briefing date). Only a point layer with more than 50,000 points in

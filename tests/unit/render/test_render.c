@@ -119,11 +119,19 @@ static void test_point_pixel(void **state)
         rm_layer_begin_feature(l, i);
         rm_layer_add_part(l, pts[i], 1, NULL, 0);
     }
-    rm_render_layer rl = {l, "Dots", "dot", 0, NULL, NULL};
+    /* A second layer with nothing in view is not drawn, so not in the
+     * legend either. */
+    rm_layer *far = NULL;
+    assert_int_equal(rm_layer_create(&far, "far", RM_GEOM_POINT), RM_OK);
+    double fxy[2] = {900000, 100000};
+    rm_layer_begin_feature(far, 1);
+    rm_layer_add_part(far, fxy, 1, NULL, 0);
+    rm_render_layer rl[2] = {{l, "Dots", "dot", 0, NULL, NULL},
+                             {far, "Far away", "dot", 0, NULL, NULL}};
     rm_render_page pg = RM_RENDER_PAGE_INIT;
     pg.title = "pixels";
-    pg.layers = &rl;
-    pg.n_layers = 1;
+    pg.layers = rl;
+    pg.n_layers = 2;
     rm_bbox want = {300000, 1700000, 500000, 1900000}; /* square */
     pg.extent = want;
     pg.no_graticule = 1;
@@ -137,6 +145,9 @@ static void test_point_pixel(void **state)
     rm__render_record rec;
     assert_int_equal(rm__render_recorded(ctx, &doc, &out, &rec), RM_OK);
     assert_int_equal(rec.n_pages, 1);
+    assert_int_equal(rec.pages[0].n_legend, 1);
+    assert_string_equal(rec.pages[0].legend_titles[0], "Dots");
+    assert_int_equal(rec.pages[0].legend_counts[0], 3);
     const rm__rect *f = &rec.pages[0].layout.frame;
     /* The documented transform: the extent widened about its centre to
      * the frame's shape, one scale s on both axes. */
@@ -179,6 +190,7 @@ static void test_point_pixel(void **state)
     cairo_surface_destroy(img);
     rm__render_record_free(&rec);
     rm_layer_destroy(l);
+    rm_layer_destroy(far);
     free(pat);
     free(png);
 }
