@@ -15,5 +15,6 @@
 #include "plugin.h"
 #include "registry.h"
 #include "pipeline.h"
+#include "render.h"
 
 #endif
