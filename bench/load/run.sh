@@ -33,9 +33,11 @@ if [ ! -f "$data" ]; then
 fi
 cat "$data" >/dev/null # warm the page cache
 
-declare -A best_wall best_inner peak
+declare -A best_wall best_inner best_cpu peak
 modes=(arrow ogr routemap)
-for m in "${modes[@]}"; do best_wall[$m]=999; best_inner[$m]=999; peak[$m]=0; done
+for m in "${modes[@]}"; do
+  best_wall[$m]=999; best_inner[$m]=999; best_cpu[$m]=999; peak[$m]=0
+done
 layer_bytes=0
 for ((i = 0; i < reps; i++)); do
   for m in "${modes[@]}"; do
@@ -45,25 +47,29 @@ for ((i = 0; i < reps; i++)); do
              for (k = 1; k <= n; k++) s = s * 60 + t[k]
              print s }' "$work/time.txt")
     rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
+    cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' \
+      "$work/time.txt")
     inner=$(awk '/_seconds:/ {print $2}' <<<"$out")
     if [ "$m" = routemap ]; then
       layer_bytes=$(awk '/layer_bytes:/ {print $2}' <<<"$out")
     fi
     best_wall[$m]=$(awk -v a="${best_wall[$m]}" -v b="$wall" 'BEGIN {print (b < a ? b : a)}')
     best_inner[$m]=$(awk -v a="${best_inner[$m]}" -v b="$inner" 'BEGIN {print (b < a ? b : a)}')
+    best_cpu[$m]=$(awk -v a="${best_cpu[$m]}" -v b="$cpu" 'BEGIN {print (b < a ? b : a)}')
     peak[$m]=$(awk -v a="${peak[$m]}" -v b="$rss" 'BEGIN {print (b > a ? b : a)}')
   done
 done
 
 echo
 echo "$n points, 5 attributes; best of $reps runs each; $(nproc) CPUs"
-printf '%-10s %10s %10s %12s %14s %14s\n' mode "wall s" "read s" "peak RSS MB" \
-  "wall/arrow" "read/arrow"
+printf '%-9s %8s %8s %8s %9s %11s %11s %10s\n' mode "wall s" "read s" \
+  "CPU s" "peak MB" "wall/arrow" "read/arrow" "CPU/arrow"
 for m in "${modes[@]}"; do
   awk -v m="$m" -v w="${best_wall[$m]}" -v r="${best_inner[$m]}" \
-      -v k="${peak[$m]}" -v aw="${best_wall[arrow]}" -v ar="${best_inner[arrow]}" \
-      'BEGIN { printf "%-10s %10.3f %10.3f %12.1f %14.2f %14.2f\n",
-               m, w, r, k / 1024, w / aw, r / ar }'
+      -v c="${best_cpu[$m]}" -v k="${peak[$m]}" -v aw="${best_wall[arrow]}" \
+      -v ar="${best_inner[arrow]}" -v ac="${best_cpu[arrow]}" \
+      'BEGIN { printf "%-9s %8.3f %8.3f %8.2f %9.1f %11.2f %11.2f %10.2f\n",
+               m, w, r, c, k / 1024, w / aw, r / ar, c / ac }'
 done
 awk -v b="$layer_bytes" -v k="${peak[routemap]}" 'BEGIN {
   printf "columnar layer: %.1f MB; routemap peak RSS / layer size = %.2f\n",
