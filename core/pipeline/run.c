@@ -4,10 +4,14 @@
  * the output folder and renamed into place only when everything
  * succeeded; a failed run removes its staging folder and leaves earlier
  * outputs untouched. Each rename is atomic, so every output is at any
- * moment either the previous complete file or the new complete file.
+ * moment either the previous complete file or the new complete file, even
+ * if the run is killed; a killed run's staging folder is removed by the
+ * next run into the same folder.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +160,66 @@ static int commit_stage(rm__run *r)
     return RM_OK;
 }
 
+#define STAGE_PREFIX ".routemap-stage-"
+
+/* Remove a folder and what it holds, `depth` levels of folders deep. */
+static void remove_tree(const char *path, int depth)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char *sub = rm__asprintf("%s/%s", path, e->d_name);
+        struct stat st;
+        if (sub && lstat(sub, &st) == 0) {
+            if (S_ISDIR(st.st_mode) && depth > 0)
+                remove_tree(sub, depth - 1);
+            else
+                unlink(sub);
+        }
+        free(sub);
+    }
+    if (d)
+        closedir(d);
+    rmdir(path);
+}
+
+/*
+ * Remove the staging folders of runs that were killed: STAGE_PREFIX<pid>
+ * whose process no longer exists (on this machine). A folder of a live
+ * run, ours or another's, is left alone.
+ */
+static void remove_stale_stages(rm__run *r)
+{
+    DIR *d = opendir(r->out_dir);
+    if (!d)
+        return;
+    size_t plen = strlen(STAGE_PREFIX);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, STAGE_PREFIX, plen) != 0)
+            continue;
+        const char *digits = e->d_name + plen;
+        char *end;
+        errno = 0;
+        long pid = strtol(digits, &end, 10);
+        if (end == digits || *end || errno || pid <= 0 ||
+            (pid_t)pid == getpid())
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue; /* alive, or not ours to judge */
+        char *path = rm__asprintf("%s/%s", r->out_dir, e->d_name);
+        if (!path)
+            break;
+        remove_tree(path, 4);
+        rm_log(r->ctx, RM_LOG_INFO, "removed %s, left by a run that was "
+               "stopped", path);
+        free(path);
+    }
+    closedir(d);
+}
+
 static int prepare_out_dir(rm__run *r)
 {
     const char *dir = r->opt->out_dir ? r->opt->out_dir : r->b->spec->dir;
@@ -167,7 +231,8 @@ static int prepare_out_dir(rm__run *r)
                          "cannot create the output folder '%s': %s; choose "
                          "a writable folder with -o DIR",
                          r->out_dir, strerror(errno));
-    r->stage_dir = rm__asprintf("%s/.routemap-stage-%ld", r->out_dir,
+    remove_stale_stages(r);
+    r->stage_dir = rm__asprintf("%s/" STAGE_PREFIX "%ld", r->out_dir,
                                 (long)getpid());
     if (!r->stage_dir)
         return RM_ENOMEM;
