@@ -220,7 +220,7 @@ int main(int argc, char **argv)
                     ? CR_QUEUE_BINARY
                     : (strcmp(argv[3], "radix") == 0 ? CR_QUEUE_RADIX
                                                       : CR_QUEUE_BUCKET);
-        int nb = atoi(argv[4]) == 8 ? 8 : 16;
+        int nb = strcmp(argv[4], "8") == 0 ? 8 : 16;
         cr_accum_stats st;
         t0 = now();
         int rc = cr_accumulate(&g, f, nb, src, 3, q, cost, dir, NULL, NULL,
@@ -234,7 +234,7 @@ int main(int argc, char **argv)
         return rc != 0;
     }
     if (strcmp(argv[1], "corridor") == 0) {
-        int nb = atoi(argv[3]) == 8 ? 8 : 16;
+        int nb = strcmp(argv[3], "8") == 0 ? 8 : 16;
         double *cd = malloc(sizeof(double) * n);
         uint8_t *dd = malloc(n), *label = calloc(n, 1);
         if (!cd || !dd || !label)
