@@ -28,38 +28,70 @@ static int cmp_cand(const void *a, const void *b)
     return (x->row > y->row) - (x->row < y->row);
 }
 
-static int overlaps(const double *b, double x0, double y0, double x1,
-                    double y1)
+#define CELL 24.0
+
+static int cell_of(double v)
 {
-    return x0 < b[2] && b[0] < x1 && y0 < b[3] && b[1] < y1;
+    int c = (int)floor(fmin(fmax(v, 0), RM__LGRID * CELL - 1) / CELL);
+    return c < 0 ? 0 : c >= RM__LGRID ? RM__LGRID - 1 : c;
 }
 
+/* 1 when no avoided box overlaps the box. */
 static int box_free(const rm__labels *lab, double x0, double y0, double x1,
                     double y1)
 {
-    for (size_t i = 0; i < lab->n; i++) {
-        const rm__label *o = &lab->items[i];
-        double b[4] = {o->bx0, o->by0, o->bx1, o->by1};
-        if (overlaps(b, x0, y0, x1, y1))
-            return 0;
-    }
-    for (size_t i = 0; i < lab->n_avoid; i++)
-        if (overlaps(&lab->avoid[4 * i], x0, y0, x1, y1))
-            return 0;
+    if (!lab->cell)
+        return 1;
+    int cx0 = cell_of(x0), cy0 = cell_of(y0);
+    int cx1 = cell_of(x1), cy1 = cell_of(y1);
+    for (int cy = cy0; cy <= cy1; cy++)
+        for (int cx = cx0; cx <= cx1; cx++) {
+            size_t c = (size_t)cy * RM__LGRID + cx;
+            for (uint32_t k = 0; k < lab->cell_n[c]; k++) {
+                const double *b = &lab->obs[4 * (size_t)lab->cell[c][k]];
+                if (x0 < b[2] && b[0] < x1 && y0 < b[3] && b[1] < y1)
+                    return 0;
+            }
+        }
     return 1;
 }
 
-static int push_avoid(rm__labels *lab, double x0, double y0, double x1,
-                      double y1)
+int rm__labels_avoid(rm__labels *lab, double x0, double y0, double x1,
+                     double y1)
 {
-    if (rm__grow((void **)&lab->avoid, &lab->cap_avoid,
-                 4 * (lab->n_avoid + 1), sizeof(double)))
+    if (!(x0 <= x1 && y0 <= y1)) /* empty or not a number */
+        return 0;
+    size_t ncell = (size_t)RM__LGRID * RM__LGRID;
+    if (!lab->cell) {
+        lab->cell = rm_callocarray(ncell, sizeof *lab->cell);
+        lab->cell_n = rm_callocarray(ncell, sizeof *lab->cell_n);
+        lab->cell_cap = rm_callocarray(ncell, sizeof *lab->cell_cap);
+        if (!lab->cell || !lab->cell_n || !lab->cell_cap)
+            return -1;
+    }
+    if (lab->n_obs >= UINT32_MAX ||
+        rm__grow((void **)&lab->obs, &lab->cap_obs, 4 * (lab->n_obs + 1),
+                 sizeof(double)))
         return -1;
-    double *b = &lab->avoid[4 * lab->n_avoid++];
+    uint32_t id = (uint32_t)lab->n_obs++;
+    double *b = &lab->obs[4 * (size_t)id];
     b[0] = x0;
     b[1] = y0;
     b[2] = x1;
     b[3] = y1;
+    for (int cy = cell_of(y0); cy <= cell_of(y1); cy++)
+        for (int cx = cell_of(x0); cx <= cell_of(x1); cx++) {
+            size_t c = (size_t)cy * RM__LGRID + cx;
+            if (lab->cell_n[c] == lab->cell_cap[c]) {
+                uint32_t cap = lab->cell_cap[c] ? 2 * lab->cell_cap[c] : 8;
+                uint32_t *nl = rm_reallocarray(lab->cell[c], cap, sizeof *nl);
+                if (!nl)
+                    return -1;
+                lab->cell[c] = nl;
+                lab->cell_cap[c] = cap;
+            }
+            lab->cell[c][lab->cell_n[c]++] = id;
+        }
     return 0;
 }
 
@@ -318,8 +350,9 @@ int rm__labels_place(rm_context *ctx, rm__labels *lab, PangoContext *pctx,
                 break;
             if (rm__grow((void **)&lab->items, &lab->cap, lab->n + 1,
                          sizeof *lab->items) ||
+                rm__labels_avoid(lab, x0, y0, x1, y1) ||
                 (g == RM_GEOM_POINT &&
-                 push_avoid(lab, ax - rr, ay - rr, ax + rr, ay + rr))) {
+                 rm__labels_avoid(lab, ax - rr, ay - rr, ax + rr, ay + rr))) {
                 rc = rm__error(ctx, RM_ENOMEM, NULL,
                                "out of memory placing labels");
                 break;
@@ -360,6 +393,12 @@ void rm__labels_free(rm__labels *lab)
     for (size_t i = 0; i < lab->n; i++)
         g_object_unref(lab->items[i].layout);
     free(lab->items);
-    free(lab->avoid);
+    free(lab->obs);
+    if (lab->cell)
+        for (size_t c = 0; c < (size_t)RM__LGRID * RM__LGRID; c++)
+            free(lab->cell[c]);
+    free(lab->cell);
+    free(lab->cell_n);
+    free(lab->cell_cap);
     memset(lab, 0, sizeof *lab);
 }

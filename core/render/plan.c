@@ -229,14 +229,9 @@ static int plan_labels(rm__render_state *rs, rm__page_plan *pp)
         rm__text_size(l, &w, &h);
         g_object_unref(l);
         double x = rm__xf_x(&pp->xf, m->x), y = rm__xf_y(&pp->xf, m->y);
-        if (rm__grow((void **)&pp->labels.avoid, &pp->labels.cap_avoid,
-                     4 * (pp->labels.n_avoid + 1), sizeof(double)))
+        if (rm__labels_avoid(&pp->labels, x - w / 2 - 1, y - h / 2 - 1,
+                             x + w / 2 + 1, y + h / 2 + 1))
             return rm__error(ctx, RM_ENOMEM, NULL, "out of memory");
-        double *b = &pp->labels.avoid[4 * pp->labels.n_avoid++];
-        b[0] = x - w / 2 - 1;
-        b[1] = y - h / 2 - 1;
-        b[2] = x + w / 2 + 1;
-        b[3] = y + h / 2 + 1;
     }
     for (size_t i = pp->n_layers; i-- > 0;) {
         rm__plan_layer *pl = &pp->layers[i];

@@ -341,10 +341,20 @@ typedef struct rm__label {
 typedef struct rm__labels {
     rm__label *items;
     size_t n, cap;
-    /* boxes the labels must avoid (markers of labelled points...) */
-    double *avoid; /* 4 per box */
-    size_t n_avoid, cap_avoid;
+    /* Every box a new label must avoid (placed labels, labelled markers,
+     * grid square names), 4 doubles each, and a grid of 24 pt cells
+     * listing the boxes that touch each cell. */
+    double *obs;
+    size_t n_obs, cap_obs;
+    uint32_t **cell;  /* RM__LGRID * RM__LGRID lists, NULL until used */
+    uint32_t *cell_n, *cell_cap;
 } rm__labels;
+
+#define RM__LGRID 96 /* cells per side: 96 * 24 pt covers an A3 page */
+
+/** Add a box (pt) that labels must avoid. @return 0 or -1 (memory). */
+int rm__labels_avoid(rm__labels *lab, double x0, double y0, double x1,
+                     double y1);
 
 /**
  * Place labels of one resolved layer greedily by priority, each at the
