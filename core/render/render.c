@@ -484,20 +484,32 @@ int rm__render_recorded(rm_context *ctx, const rm_render_doc *doc,
                     double k = dpi / 72.0;
                     int w = (int)ceil(pp.lay.width * k - 1e-6);
                     int h = (int)ceil(pp.lay.height * k - 1e-6);
-                    cairo_surface_t *img =
-                        cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-                    cairo_t *cr = cairo_create(img);
-                    rc = rm__cairo_error(ctx, cairo_status(cr), path);
+                    cairo_surface_t *img = NULL;
+                    cairo_t *cr = NULL;
+                    if ((double)w * h > 4e8)
+                        rc = rm__error(ctx, RM_EINVAL, NULL,
+                                       "%s: a %d x %d px page at %g dpi is "
+                                       "too large; lower the PNG "
+                                       "resolution",
+                                       path, w, h, dpi);
+                    if (!rc) {
+                        img = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
+                                                         w, h);
+                        cr = cairo_create(img);
+                        rc = rm__cairo_error(ctx, cairo_status(cr), path);
+                    }
                     if (!rc) {
                         cairo_scale(cr, k, k);
                         rm__target t = {cr, 1, img, k, DENSE_DPI,
                                         DENSE_POINTS};
                         rc = draw_page(&rs, &pp, &t, path);
                     }
-                    cairo_destroy(cr);
+                    if (cr)
+                        cairo_destroy(cr);
                     if (!rc)
                         rc = rm__png_write(ctx, img, at->tmp, path);
-                    cairo_surface_destroy(img);
+                    if (img)
+                        cairo_surface_destroy(img);
                 }
                 free(path);
             }
