@@ -47,3 +47,7 @@ configure_file(${CMAKE_CURRENT_LIST_DIR}/routemap.pc.in
   ${CMAKE_CURRENT_BINARY_DIR}/routemap.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/routemap.pc
   DESTINATION ${RM_PC_DIR})
+
+# The plugin author's guide, which new-plugin's README points to.
+install(FILES ${PROJECT_SOURCE_DIR}/docs/PLUGINS.md
+  DESTINATION ${CMAKE_INSTALL_DOCDIR})

@@ -29,7 +29,8 @@ for f in bin/routemap "$libdir/libroutemap.so" include/routemap/plugin.h \
          include/routemap/routemap.h "$libdir/pkgconfig/routemap.pc" \
          "$libdir/cmake/routemap/routemapConfig.cmake" \
          "$libdir/cmake/routemap/routemapConfigVersion.cmake" \
-         "$libdir/routemap/plugins/routemap-buffer.so"; do
+         "$libdir/routemap/plugins/routemap-buffer.so" \
+         share/doc/routemap/PLUGINS.md; do
     [ -e "$prefix/$f" ] || fail "the install lacks $f"
 done
 # The installed program uses the installed library, not the build tree's.
