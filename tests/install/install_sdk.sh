@@ -2,7 +2,8 @@
 # The installed SDK as a plugin author meets it: install routemap into a
 # temporary prefix, scaffold a plugin with the installed `routemap
 # new-plugin`, build it out of tree against the prefix only (CMake package,
-# then the one-line pkg-config form), run its own cmocka test, run it in a
+# then the one-line pkg-config form), run its own cmocka test, build a
+# small program against the library API both ways, run the plugin in a
 # briefing with the installed program, and check the export and manifest.
 # Expected counts and weights are worked by hand from the data below; the
 # density is checked against GDAL's own ST_Area of the exported zones.
@@ -92,6 +93,38 @@ cc -shared -fPIC -fvisibility=hidden -Wall -Wextra -Werror \
 "$prefix/bin/routemap" --plugin-path pc plugins info demo > info.log ||
     fail "the pkg-config build does not load: $(cat info.log)"
 grep -q "zones" info.log || fail "plugins info demo lacks 'zones'"
+
+step "a program using the library API: routemap::routemap and pkg-config"
+mkdir -p app
+cat > app/app.c <<'C'
+#include <stdio.h>
+#include <string.h>
+#include "routemap/routemap.h"
+int main(void)
+{
+    rm_context *ctx = NULL;
+    if (rm_context_create(&ctx) != RM_OK)
+        return 1;
+    rm_context_destroy(ctx);
+    /* errors.h: RM_EIO_WRITE is "cannot write output", exit code 6. */
+    return strcmp(rm_strerror(RM_EIO_WRITE), "cannot write output") != 0 ||
+           rm_exit_code(RM_EIO_WRITE) != 6;
+}
+C
+cat > app/CMakeLists.txt <<'CMAKE'
+cmake_minimum_required(VERSION 3.18)
+project(app LANGUAGES C)
+find_package(routemap REQUIRED)
+add_executable(app app.c)
+target_link_libraries(app PRIVATE routemap::routemap)
+CMAKE
+cmake -S app -B app/build -DCMAKE_PREFIX_PATH="$prefix" > app.log
+cmake --build app/build >> app.log
+app/build/app || fail "a program linked with routemap::routemap failed"
+cc -Wall -Wextra -Werror -o app/app-pc app/app.c \
+    $(pkg-config --cflags --libs routemap)
+LD_LIBRARY_PATH=$prefix/$libdir app/app-pc ||
+    fail "a program built with pkg-config --libs routemap failed"
 
 step "run it in a briefing with the installed program"
 mkdir run
