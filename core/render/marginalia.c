@@ -508,6 +508,8 @@ static void prong(cairo_t *cr, double bx, double by, double ang, double len,
 static void north(cairo_t *cr, PangoContext *pctx, const rm__page_plan *pp)
 {
     const rm__rect *N = &pp->lay.north;
+    if (!pp->has_north)
+        return;
     double L = fmin(N->h - 24, 62);
     double bx = N->x + 30, by = N->y + 14 + L;
     cairo_save(cr);

@@ -245,6 +245,15 @@ static int plan_labels(rm__render_state *rs, rm__page_plan *pp)
     return RM_OK;
 }
 
+/* Log why a map element is left out and go on; returns 0. */
+static int degrade(rm_context *ctx, const rm__page_plan *pp, const char *what)
+{
+    rm_log(ctx, RM_LOG_WARN, "page %d '%s': %s left out: %s", pp->number,
+           pp->title, what, rm_errmsg(ctx));
+    rm_error_clear(ctx);
+    return 0;
+}
+
 static int plan_marginalia(rm__render_state *rs, rm__page_plan *pp)
 {
     rm_context *ctx = rs->ctx;
@@ -269,32 +278,39 @@ static int plan_marginalia(rm__render_state *rs, rm__page_plan *pp)
         return rc;
     pp->center_lon = ll[0];
     pp->center_lat = ll[1];
-    if ((rc = rm__grid_convergence(ctx, &pp->convergence, doc->crs, cx, cy)))
-        return rc;
-    if ((rc = rm__scale_factors(ctx, &pp->scale_h, &pp->scale_k, doc->crs,
-                                cx, cy)))
-        return rc;
-    if ((rc = rm__wmm_declination(ctx, &pp->declination, &pp->decl_valid,
-                                  pp->center_lat, pp->center_lon, 0,
-                                  rm__decimal_year(doc->date_ms))))
-        return rc;
-    /* A horizontal bar: the scale along the parallel. */
-    double m_per_pt = 1.0 / (pp->xf.s * pp->scale_k);
-    double max_pt = pp->lay.scale.w - 40;
-    if ((rc = rm__nice_scale_bar(ctx, &pp->bar_len_m, &pp->bar_div, m_per_pt,
-                                 max_pt)))
-        return rc;
-    pp->bar_pt = pp->bar_len_m / m_per_pt;
+    /* North arrows and scale bar: a CRS PROJ cannot give factors for
+     * costs the page those elements (with a warning), not the briefing. */
+    pp->has_north = 1;
+    if (rm__grid_convergence(ctx, &pp->convergence, doc->crs, cx, cy) ||
+        rm__wmm_declination(ctx, &pp->declination, &pp->decl_valid,
+                            pp->center_lat, pp->center_lon, 0,
+                            rm__decimal_year(doc->date_ms)))
+        pp->has_north = degrade(ctx, pp, "the north arrows");
+    double m_per_pt = 0;
+    if (rm__scale_factors(ctx, &pp->scale_h, &pp->scale_k, doc->crs, cx,
+                          cy)) {
+        degrade(ctx, pp, "the scale bar");
+    } else {
+        /* A horizontal bar: the scale along the parallel. */
+        m_per_pt = 1.0 / (pp->xf.s * pp->scale_k);
+        double max_pt = pp->lay.scale.w - 40;
+        if (rm__nice_scale_bar(ctx, &pp->bar_len_m, &pp->bar_div, m_per_pt,
+                               max_pt))
+            degrade(ctx, pp, "the scale bar");
+        else
+            pp->bar_pt = pp->bar_len_m / m_per_pt;
+        pp->denominator = m_per_pt / (0.0254 / 72.0);
+    }
     pp->bar_x = pp->lay.scale.x + 6;
     pp->bar_y = pp->lay.scale.y + 12;
     pp->bar_h = 4.5;
-    pp->denominator = m_per_pt / (0.0254 / 72.0);
     rm__format_dtg(pp->dtg, doc->date_ms);
 
     if (!pg->no_graticule) {
-        if ((rc = rm__graticule_build(ctx, &pp->grat, doc->crs, pp->xf.ext)))
-            return rc;
-        pp->has_grat = 1;
+        if (rm__graticule_build(ctx, &pp->grat, doc->crs, pp->xf.ext))
+            degrade(ctx, pp, "the graticule");
+        else
+            pp->has_grat = 1;
     }
     if (pg->grid && (!strcasecmp(pg->grid, "utm") ||
                      !strcasecmp(pg->grid, "mgrs"))) {

@@ -394,6 +394,7 @@ typedef struct rm__page_plan {
     size_t n_layers;
     rm__labels labels;
     int has_grat, has_utm;
+    int has_north;            /* 0: convergence or declination unknown */
     rm__graticule grat;
     rm__utm_grid utm;
     double center_lon, center_lat; /* degrees */
