@@ -640,9 +640,14 @@ static void inset(cairo_t *cr, PangoContext *pctx, const rm__page_plan *pp)
     cairo_save(cr);
     cairo_rectangle(cr, I->x, I->y, I->w, I->h);
     cairo_clip(cr);
-    cairo_set_source_rgb(cr, RM__WATER_RGB);
-    cairo_paint(cr);
     const rm_layer *l = pp->inset_layer;
+    /* Water behind the land of the inset layer; without one, no claim
+     * about land or sea: a neutral grey. */
+    if (l)
+        cairo_set_source_rgb(cr, RM__WATER_RGB);
+    else
+        cairo_set_source_rgb(cr, 0.93, 0.93, 0.93);
+    cairo_paint(cr);
     if (l && rm_layer_geom_type(l) == RM_GEOM_POLYGON) {
         const int64_t *fo = rm_layer_feature_offsets(l);
         const int64_t *po = rm_layer_part_offsets(l);
