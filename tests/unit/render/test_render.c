@@ -554,6 +554,19 @@ static void test_sahel_document(void **state)
     assert_non_null(strstr(text, "Hotspot cells"));
     assert_non_null(strstr(text, "Smuggling"));
     assert_non_null(strstr(text, "301200Z SEP 26"));
+    /* Banners top and bottom, graticule labels, footer, page number,
+     * locator map. */
+    const char *b1 = strstr(text, "UN RESTRICTED");
+    assert_non_null(b1);
+    assert_non_null(strstr(b1 + 1, "UN RESTRICTED"));
+    assert_non_null(strstr(text, "\u00b0N"));
+    assert_true(strstr(text, "\u00b0E") || strstr(text, "\u00b0W"));
+    assert_non_null(strstr(text, "Sources: synthetic"));
+    assert_non_null(strstr(text, "WGS 84 / UTM zone 31N"));
+    assert_non_null(strstr(text, "routemap " RM_VERSION_STRING));
+    assert_non_null(strstr(text, "Page 1 of 3"));
+    assert_non_null(strstr(text, "LOCATION"));
+    assert_non_null(strstr(text, "Scale 1:"));
     /* Basemap layers are not in the legend. */
     assert_null(strstr(text, "Countries ("));
     assert_null(strstr(text, "Places ("));
