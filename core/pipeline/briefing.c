@@ -223,6 +223,9 @@ int rm_briefing_check(rm_context *ctx, rm_briefing *b, rm_registry *reg)
         for (size_t k = 0; rc == RM_OK && k < pg->n_styles; k++)
             rc = check_text_ref(ctx, b, pg->styles[k].layer,
                                 pg->styles[k].layer_loc);
+        for (size_t k = 0; rc == RM_OK && k < pg->n_titles; k++)
+            rc = check_text_ref(ctx, b, pg->titles[k].layer,
+                                pg->titles[k].layer_loc);
     }
     if (rc == RM_OK)
         rc = check_value_refs(ctx, b, &s->outputs.export_layers,

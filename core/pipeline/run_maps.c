@@ -48,7 +48,10 @@ static void fill_layer(rm__run *r, const rm__spec_page *pg, const char *ref,
     rl->basemap = sl ? sl->basemap : 0;
     for (size_t k = 0; k < pg->n_styles; k++)
         if (strcmp(pg->styles[k].layer, ref) == 0)
-            rl->style = pg->styles[k].style;
+            rl->style = pg->styles[k].value;
+    for (size_t k = 0; k < pg->n_titles; k++)
+        if (strcmp(pg->titles[k].layer, ref) == 0)
+            rl->title = pg->titles[k].value;
     if (in_value(&pg->labels, ref) && rl->layer &&
         rm_layer_field_index(rl->layer, "name") >= 0)
         rl->label_field = "name";

@@ -1219,36 +1219,38 @@ static int parse_extent(parser *p, const rm__ynode *k, const rm__ynode *v,
     return RM_OK;
 }
 
-static int parse_styles(parser *p, const rm__ynode *k, const rm__ynode *v,
-                        const char *what, rm__spec_page *pg)
+/* A mapping of layer references to texts: `styles` or `titles`. */
+static int parse_layer_map(parser *p, const rm__ynode *k,
+                           const rm__ynode *v, const char *what,
+                           const char *key, const char *value_name,
+                           rm__spec_layer_ref **out, size_t *n_out)
 {
     if (rm__ynode_is_null(v))
         return no_value(p, k, what, NULL);
     if (v->kind != RM__YNODE_MAP)
-        return not_scalar(p, k, v, what,
-                          "a mapping of layers to style names");
+        return not_scalar(p, k, v, what, value_name);
     if (v->n_pairs == 0)
         return RM_OK;
-    pg->styles = rm_callocarray(v->n_pairs, sizeof *pg->styles);
-    if (!pg->styles)
+    *out = rm_callocarray(v->n_pairs, sizeof **out);
+    if (!*out)
         return nomem(p);
     for (size_t i = 0; i < v->n_pairs; i++) {
         const rm__ynode *lk = v->pairs[i].key, *sv = v->pairs[i].value;
-        rm__spec_style_ref *st = &pg->styles[pg->n_styles++];
-        int rc = check_ref_syntax(p, "styles", what, lk);
+        rm__spec_layer_ref *st = &(*out)[(*n_out)++];
+        int rc = check_ref_syntax(p, key, what, lk);
         if (!rc)
-            rc = check_ref(p, lk->text, loc_of(lk), "styles", what);
+            rc = check_ref(p, lk->text, loc_of(lk), key, what);
         if (rc)
             return rc;
         if (rm__ynode_is_null(sv))
             return no_value(p, lk, what, NULL);
         if (sv->kind != RM__YNODE_SCALAR)
-            return not_scalar(p, lk, sv, what, "a style name");
+            return not_scalar(p, lk, sv, what, value_name);
         if (!(st->layer = rm__strdup(lk->text)) ||
-            !(st->style = rm__strdup(sv->text)))
+            !(st->value = rm__strdup(sv->text)))
             return nomem(p);
         st->layer_loc = loc_of(lk);
-        st->style_loc = loc_of(sv);
+        st->value_loc = loc_of(sv);
     }
     return RM_OK;
 }
@@ -1258,7 +1260,8 @@ static int parse_page(parser *p, size_t index, const rm__ynode *m,
 {
     static const char *const keys[] = {
         "title", "subtitle", "layers", "extent", "paper", "orientation",
-        "atlas", "atlas_title", "styles", "labels", "grid", "inset", "note"};
+        "atlas", "atlas_title", "styles", "titles", "labels", "grid", "inset",
+        "note"};
     static const char *const papers[] = {"A4", "A3", "Letter"};
     static const char *const orientations[] = {"portrait", "landscape"};
     static const char *const grids[] = {"none", "utm", "mgrs"};
@@ -1339,7 +1342,14 @@ static int parse_page(parser *p, size_t index, const rm__ynode *m,
             (rc = check_refs(p, &pg->labels, "labels", what)))
             return rc;
     if ((v = get(m, "styles", &k)) != NULL || k)
-        if ((rc = parse_styles(p, k, v, what, pg)))
+        if ((rc = parse_layer_map(p, k, v, what, "styles",
+                                  "a mapping of layers to style names",
+                                  &pg->styles, &pg->n_styles)))
+            return rc;
+    if ((v = get(m, "titles", &k)) != NULL || k)
+        if ((rc = parse_layer_map(p, k, v, what, "titles",
+                                  "a mapping of layers to legend titles",
+                                  &pg->titles, &pg->n_titles)))
             return rc;
     return RM_OK;
 }

@@ -128,13 +128,14 @@ typedef enum rm__spec_grid {
     RM__SPEC_GRID_MGRS = 2
 } rm__spec_grid;
 
-/** A per-page style override: layer reference -> style name. */
-typedef struct rm__spec_style_ref {
+/** A per-page setting for one layer: layer reference -> text (a style
+ *  name in `styles`, a legend title in `titles`). */
+typedef struct rm__spec_layer_ref {
     char *layer;       /* layer name or step.output */
     rm__spec_loc layer_loc;
-    char *style;
-    rm__spec_loc style_loc;
-} rm__spec_style_ref;
+    char *value;
+    rm__spec_loc value_loc;
+} rm__spec_layer_ref;
 
 /** One map page. Layer references are "name" or "step.output". */
 typedef struct rm__spec_page {
@@ -152,8 +153,10 @@ typedef struct rm__spec_page {
     rm__spec_loc orientation_loc;
     rm__spec_text atlas;       /* layer: one page per feature */
     rm__spec_text atlas_title; /* field naming each atlas page */
-    rm__spec_style_ref *styles;
+    rm__spec_layer_ref *styles; /* layer -> style name */
     size_t n_styles;
+    rm__spec_layer_ref *titles; /* layer -> legend title */
+    size_t n_titles;
     rm__spec_value labels;     /* layers whose features are labelled;
                                   n 0 when absent */
     rm__spec_grid grid;

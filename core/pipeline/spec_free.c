@@ -53,6 +53,15 @@ static void free_step(rm__spec_step *st)
     free(st->params);
 }
 
+static void free_layer_refs(rm__spec_layer_ref *refs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(refs[i].layer);
+        free(refs[i].value);
+    }
+    free(refs);
+}
+
 static void free_page(rm__spec_page *pg)
 {
     free_text(&pg->title);
@@ -62,12 +71,8 @@ static void free_page(rm__spec_page *pg)
     free(pg->extent_layer);
     free_text(&pg->atlas);
     free_text(&pg->atlas_title);
-    if (pg->styles)
-        for (size_t i = 0; i < pg->n_styles; i++) {
-            free(pg->styles[i].layer);
-            free(pg->styles[i].style);
-        }
-    free(pg->styles);
+    free_layer_refs(pg->styles, pg->n_styles);
+    free_layer_refs(pg->titles, pg->n_titles);
     free_value(&pg->labels);
 }
 

@@ -115,7 +115,8 @@ static const char *full_briefing =
     "  - {title: Ceasefire-line crossings, layers: [countries, "
     "ceasefire, cross.segments, cross.points], extent: area, paper: A3, "
     "orientation: portrait, grid: utm, inset: true, "
-    "styles: {cross.points: red_dots}, labels: ceasefire, note: Draft}\n"
+    "styles: {cross.points: red_dots}, labels: ceasefire, note: Draft, "
+    "titles: {cross.points: Crossings, ceasefire: Ceasefire line}}\n"
     "  - title: Hotspots\n"                                          /* 30 */
     "    layers: [countries, hot.cells]\n"                           /* 31 */
     "    extent: [-2.5, 15.0, 1.0, 18.5]\n"                          /* 32 */
@@ -266,11 +267,14 @@ static void test_full_briefing(void **state)
     assert_int_equal(pg->inset, 1);
     assert_int_equal(pg->n_styles, 1);
     assert_string_equal(pg->styles[0].layer, "cross.points");
-    assert_string_equal(pg->styles[0].style, "red_dots");
+    assert_string_equal(pg->styles[0].value, "red_dots");
     assert_int_equal(pg->labels.n, 1);
     assert_int_equal(pg->labels.is_list, 0);
     assert_string_equal(pg->labels.items[0], "ceasefire");
     assert_string_equal(pg->note.s, "Draft");
+    assert_int_equal(pg->n_titles, 2);
+    assert_string_equal(pg->titles[1].layer, "ceasefire");
+    assert_string_equal(pg->titles[1].value, "Ceasefire line");
     assert_null(pg->atlas.s);
 
     pg = &s->pages[1];
