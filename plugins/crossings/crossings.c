@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "crossings_internal.h"
 #include "crossings_report.h"
@@ -203,14 +204,19 @@ static double typical_step(const crossings_tracks *T)
     return sample[n / 2];
 }
 
-typedef struct run_state {
-    crossings_detector *det;
-} run_state;
-
-static int on_piece(void *ud, const crossings_piece *piece)
+static double now_ms(void)
 {
-    run_state *st = ud;
-    return crossings_detect_piece(st->det, piece);
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
+}
+
+/* CPU time of the whole process (all threads), ms. */
+static double cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
 }
 
 static int run(const rm_host_api *api, rm_step *step)
@@ -231,10 +237,10 @@ static int run(const rm_host_api *api, rm_step *step)
     crossings_lines L;
     crossings_tracks T;
     crossings_grid G;
-    crossings_detector *det = NULL;
+    crossings_results *res = NULL;
     crossings_report *rep = NULL;
-    crossings_piece piece = {NULL, NULL, 0, 0};
     int rc;
+    double t_start = now_ms(), c_start = cpu_ms();
 
     memset(&L, 0, sizeof L);
     memset(&T, 0, sizeof T);
@@ -296,54 +302,50 @@ static int run(const rm_host_api *api, rm_step *step)
                  "time and were left out",
                  T.n_skipped, api->layer_name(tl));
 
-    if (L.n_lines > 0) {
-        if (crossings_grid_build(&G, &L, typical_step(&T), appr) != RM_OK ||
-            crossings_detector_create(&det, &L, &G, appr) != RM_OK) {
-            rc = api->fail(step, RM_ENOMEM,
-                           "crossings: out of memory indexing the lines");
-            goto out;
-        }
+    if (L.n_lines > 0 &&
+        crossings_grid_build(&G, &L, typical_step(&T), appr) != RM_OK) {
+        rc = api->fail(step, RM_ENOMEM,
+                       "crossings: out of memory indexing the lines");
+        goto out;
     }
     rc = crossings_report_create(&rep, api, step, &L, ll, &T, seg_km, name_a,
                                  name_b);
     if (rc != RM_OK)
         goto out;
 
-    double gap_s = gap_min * 60.0, gap_m = gap_km * 1000.0;
+    double t_prepared = now_ms(), c_prepared = cpu_ms();
+    if (api->cancelled(step)) {
+        rc = api->fail(step, RM_ECANCELLED, "crossings: cancelled");
+        goto out;
+    }
+    int threads = 0;
     size_t n_close = 0, n_hits_total = 0;
-    run_state st = {det};
-    for (size_t r = 0; r < T.n_tracks; r++) {
-        if ((r & 1023) == 0 && r > 0) {
-            if (api->cancelled(step)) {
-                rc = api->fail(step, RM_ECANCELLED, "crossings: cancelled");
-                goto out;
-            }
-            api->progress(step, (double)r / (double)T.n_tracks);
+    if (L.n_lines > 0) {
+        rc = crossings_results_compute(&res, &L, &G, &T, gap_min * 60.0,
+                                       gap_km * 1000.0, appr);
+        if (rc != RM_OK) {
+            rc = api->fail(step, RM_ENOMEM,
+                           "crossings: out of memory detecting crossings");
+            goto out;
         }
+        threads = crossings_results_threads(res);
+        n_close = crossings_results_examined(res);
+    }
+    double t_scanned = now_ms(), c_scanned = cpu_ms();
+    api->progress(step, 0.8);
+    if (api->cancelled(step)) {
+        rc = api->fail(step, RM_ECANCELLED, "crossings: cancelled");
+        goto out;
+    }
+
+    for (size_t r = 0; r < T.n_tracks; r++) {
         const crossings_hit *hits = NULL;
         const size_t *near_f = NULL;
         const crossings_near *near = NULL;
         size_t n_hits = 0, n_near = 0;
-        if (det) {
-            crossings_detector_reset(det);
-            int may = 0;
-            for (size_t k = T.roff[r]; k < T.roff[r + 1] && !may; k++)
-                may = crossings_grid_run_may_touch(&G, T.runs[k].xy,
-                                                   T.runs[k].n);
-            if (may) {
-                n_close++;
-                for (size_t k = T.roff[r]; k < T.roff[r + 1]; k++) {
-                    rc = crossings_split_run(&T.runs[k], T.from_points, gap_s,
-                                             gap_m, &piece, on_piece, &st);
-                    if (rc != RM_OK) {
-                        rc = api->fail(step, RM_ENOMEM,
-                                       "crossings: out of memory");
-                        goto out;
-                    }
-                }
-                hits = crossings_detector_hits(det, &n_hits);
-                n_near = crossings_detector_near(det, &near_f, &near);
-            }
+        if (res) {
+            hits = crossings_results_hits(res, r, &n_hits);
+            n_near = crossings_results_near(res, r, &near_f, &near);
         }
         n_hits_total += n_hits;
         rc = crossings_report_track(rep, r, hits, n_hits, near_f, near,
@@ -359,6 +361,13 @@ static int run(const rm_host_api *api, rm_step *step)
              "crossings: %zu crossing(s) by %zu track(s) (%zu examined "
              "closely) over %zu line(s)",
              n_hits_total, T.n_tracks, n_close, L.n_lines);
+    api->log(step, RM_PLUGIN_LOG_DEBUG,
+             "crossings: wall (CPU) ms: prepare %.1f (%.1f), scan and "
+             "detect %.1f (%.1f) on %d thread(s), write %.1f (%.1f); grid "
+             "%d x %d cells of %.0f m",
+             t_prepared - t_start, c_prepared - c_start,
+             t_scanned - t_prepared, c_scanned - c_prepared, threads,
+             now_ms() - t_scanned, cpu_ms() - c_scanned, G.w, G.h, G.cell);
     api->manifest_note(step, "crossings.sides",
                        "first side name = left of the line's direction, "
                        "inside for closed lines");
@@ -366,10 +375,8 @@ static int run(const rm_host_api *api, rm_step *step)
                        "a crossing is placed where the track leaves the "
                        "line");
 out:
-    free(piece.xy);
-    free(piece.t);
     crossings_report_destroy(rep);
-    crossings_detector_destroy(det);
+    crossings_results_destroy(res);
     crossings_grid_free(&G);
     crossings_tracks_free(&T);
     crossings_lines_free(&L);

@@ -7,10 +7,22 @@
 #ifndef CROSSINGS_INTERNAL_H
 #define CROSSINGS_INTERNAL_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "routemap/plugin.h"
+
+/* Minimum and maximum of finite values (fmin/fmax are library calls). */
+static inline double crossings_min(double a, double b)
+{
+    return a < b ? a : b;
+}
+
+static inline double crossings_max(double a, double b)
+{
+    return a > b ? a : b;
+}
 
 /* ---- exact predicate (orient.c) ---------------------------------------- */
 
@@ -69,7 +81,8 @@ size_t crossings_lines_canon(const crossings_lines *lines, size_t g);
  * A uniform grid over the line segments. Cells are `cell` metres square;
  * cell (cx, cy) covers x0 + cx*cell .. x0 + (cx+1)*cell. Cell coordinates
  * come from one monotone formula (crossings_grid_cx/cy), so two boxes that
- * overlap always share a cell. Two empty cells border the grid.
+ * overlap always share a cell. At least pad + 2 empty cells border the
+ * grid, so everything outside it is far from every line.
  */
 typedef struct crossings_grid {
     double x0, y0, cell, inv; /* origin (m), cell size (m), 1 / cell */
@@ -77,10 +90,16 @@ typedef struct crossings_grid {
     uint32_t *cstart; /* w*h + 1 offsets into items */
     uint32_t *items;  /* segment (start vertex) ids */
     uint32_t *sat;    /* (w+1)*(h+1) summed-area table of segment counts */
-    uint8_t *near;    /* w*h: a segment lies within `reach` cells */
-    int reach;        /* Chebyshev radius of `near`, cells */
+    uint8_t *dist;    /* w*h: Chebyshev distance (cells) to the nearest
+                         cell holding a segment, at most 255 */
     int pad;          /* extra cells searched around a box (approaches) */
+    double eps;       /* m: safe boxes keep this far inside their cells */
 } crossings_grid;
+
+/* An axis-aligned box (m). */
+typedef struct crossings_box {
+    double x0, y0, x1, y1;
+} crossings_box;
 
 /**
  * Index the segments of `lines`. `track_step` (m, or 0 when unknown) is a
@@ -90,26 +109,81 @@ int crossings_grid_build(crossings_grid *out, const crossings_lines *lines,
                          double track_step, double approach);
 void crossings_grid_free(crossings_grid *grid);
 
+/* floor(f) clamped to -1 .. top; NaN gives -1. Branch-free: after the
+ * clamps f + 1 >= 0, where truncation is floor. */
+static inline int crossings_cell_of(double f, double top)
+{
+    f = f >= -1.0 ? f : -1.0;
+    f = f <= top ? f : top;
+    return (int)(f + 1.0) - 1;
+}
+
 /** Cell column of x, clamped to -1 .. w (monotone in x; NaN gives -1). */
 static inline int crossings_grid_cx(const crossings_grid *g, double x)
 {
-    double f = (x - g->x0) * g->inv;
-    if (!(f >= -1.0))
-        return -1;
-    if (f >= (double)g->w)
-        return g->w;
-    return (int)f - (f < 0.0);
+    return crossings_cell_of((x - g->x0) * g->inv, (double)g->w);
 }
 
 static inline int crossings_grid_cy(const crossings_grid *g, double y)
 {
-    double f = (y - g->y0) * g->inv;
-    if (!(f >= -1.0))
-        return -1;
-    if (f >= (double)g->h)
-        return g->h;
-    return (int)f - (f < 0.0);
+    return crossings_cell_of((y - g->y0) * g->inv, (double)g->h);
 }
+
+static inline int crossings_box_has(const crossings_box *b, double x,
+                                    double y)
+{
+    return x >= b->x0 && x <= b->x1 && y >= b->y0 && y <= b->y1;
+}
+
+/**
+ * A safe box around the point (x, y): a track segment with both ends in
+ * it touches no line and comes within the approach distance of none.
+ * @return 1 and the box, or 0 when the point is too near a line.
+ */
+int crossings_grid_safe(const crossings_grid *g, double x, double y,
+                        crossings_box *out);
+
+/* The safe box of (x, y) as crossings_grid_safe gives it, or an empty box
+ * (x0 > x1) when there is none. Inline: the fast paths call it often. */
+static inline void crossings_grid_safe_box(const crossings_grid *g, double x, double y,
+                            crossings_box *b)
+{
+    int cx = crossings_grid_cx(g, x), cy = crossings_grid_cy(g, y);
+    if (cx < 0 || cy < 0 || cx >= g->w || cy >= g->h) {
+        /* Outside the grid (NaN lands here too, and fails the last
+         * test): the whole side beyond the grid's edge is safe. */
+        b->x0 = b->y0 = -INFINITY;
+        b->x1 = b->y1 = INFINITY;
+        if (cx < 0)
+            b->x1 = g->x0 - g->eps;
+        else if (cx >= g->w)
+            b->x0 = g->x0 + g->w * g->cell + g->eps;
+        else if (cy < 0)
+            b->y1 = g->y0 - g->eps;
+        else
+            b->y0 = g->y0 + g->h * g->cell + g->eps;
+    } else {
+        int r = g->dist[(size_t)cy * (size_t)g->w + (size_t)cx] - 1 - g->pad;
+        if (r < 0)
+            goto none;
+        b->x0 = g->x0 + (cx - r) * g->cell + g->eps;
+        b->x1 = g->x0 + (cx + r + 1) * g->cell - g->eps;
+        b->y0 = g->y0 + (cy - r) * g->cell + g->eps;
+        b->y1 = g->y0 + (cy + r + 1) * g->cell - g->eps;
+    }
+    /* The point itself must be inside, so that a segment from it to a
+     * point in the box stays in the box. */
+    if (crossings_box_has(b, x, y))
+        return;
+none:
+    b->x0 = b->y0 = INFINITY;
+    b->x1 = b->y1 = -INFINITY;
+}
+
+/** Nonzero when segment p-q may touch (or come within the approach
+ * distance of) a line segment; zero is a proof that it does not. */
+int crossings_grid_segment_may_touch(const crossings_grid *g,
+                                     const double *p, const double *q);
 
 /** Number of segments in cells cx0..cx1 x cy0..cy1 (clamped). */
 uint32_t crossings_grid_box_count(const crossings_grid *g, int cx0, int cy0,
@@ -173,7 +247,7 @@ double crossings_parse_time(const char *s);
  */
 typedef struct crossings_piece {
     double *xy; /* 2 * n */
-    double *t;  /* n, NaN where unknown */
+    double *t;  /* n, NaN where unknown; NULL: all unknown */
     size_t n;
     size_t cap;
 } crossings_piece;
@@ -243,5 +317,36 @@ const crossings_hit *crossings_detector_hits(const crossings_detector *d,
 size_t crossings_detector_near(const crossings_detector *d,
                                const size_t **features,
                                const crossings_near **near);
+
+/* ---- the pass over all tracks (scan.c) --------------------------------- */
+
+/* Hits and approaches of every track, from crossings_results_compute. */
+typedef struct crossings_results crossings_results;
+
+/**
+ * Test every track against the grid and detect the crossings of those
+ * that come near a line, on a few threads for large inputs.
+ * @param[out] out destroy with crossings_results_destroy, also on error.
+ * @return RM_OK or RM_ENOMEM.
+ */
+int crossings_results_compute(crossings_results **out,
+                              const crossings_lines *lines,
+                              const crossings_grid *grid,
+                              const crossings_tracks *tracks, double gap_s,
+                              double gap_m, double approach);
+void crossings_results_destroy(crossings_results *results);
+
+/** Threads used, and tracks that came near a line. */
+int crossings_results_threads(const crossings_results *results);
+size_t crossings_results_examined(const crossings_results *results);
+
+/** The crossings of track r, in track order. */
+const crossings_hit *crossings_results_hits(const crossings_results *results,
+                                            size_t r, size_t *n);
+
+/** The line features track r came near: features[k] and near[k]. */
+size_t crossings_results_near(const crossings_results *results, size_t r,
+                              const size_t **features,
+                              const crossings_near **near);
 
 #endif

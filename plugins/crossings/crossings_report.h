@@ -24,7 +24,8 @@ int crossings_report_create(crossings_report **out, const rm_host_api *api,
 
 /**
  * Write one track's crossing points, its track row and its approaches
- * (the line features in `near_features` it came near without crossing).
+ * (the line features near_features[k], with closest approach near[k],
+ * that it came near; those it also crossed are left out).
  */
 int crossings_report_track(crossings_report *r, size_t track,
                            const crossings_hit *hits, size_t n_hits,

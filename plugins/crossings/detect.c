@@ -152,10 +152,10 @@ static void contact(crossings_detector *d, size_t i, size_t g)
 {
     const double *P = tpt(d, i), *Q = tpt(d, i + 1);
     const double *A = lpt(d, g), *B = lpt(d, g + 1);
-    if (fmax(P[0], Q[0]) < fmin(A[0], B[0]) ||
-        fmax(A[0], B[0]) < fmin(P[0], Q[0]) ||
-        fmax(P[1], Q[1]) < fmin(A[1], B[1]) ||
-        fmax(A[1], B[1]) < fmin(P[1], Q[1]))
+    if (crossings_max(P[0], Q[0]) < crossings_min(A[0], B[0]) ||
+        crossings_max(A[0], B[0]) < crossings_min(P[0], Q[0]) ||
+        crossings_max(P[1], Q[1]) < crossings_min(A[1], B[1]) ||
+        crossings_max(A[1], B[1]) < crossings_min(P[1], Q[1]))
         return;
     int o1 = crossings_orient_sign(A, B, P);
     int o2 = crossings_orient_sign(A, B, Q);
@@ -169,8 +169,8 @@ static void contact(crossings_detector *d, size_t i, size_t g)
     if (o1 == 0 && o2 == 0) {
         /* Collinear: compare along an axis the line segment spans. */
         int ax = A[0] != B[0] ? 0 : 1;
-        double lo = fmax(fmin(A[ax], B[ax]), fmin(P[ax], Q[ax]));
-        double hi = fmin(fmax(A[ax], B[ax]), fmax(P[ax], Q[ax]));
+        double lo = crossings_max(crossings_min(A[ax], B[ax]), crossings_min(P[ax], Q[ax]));
+        double hi = crossings_min(crossings_max(A[ax], B[ax]), crossings_max(P[ax], Q[ax]));
         if (lo > hi)
             return;
         collinear_node(d, i, g, ax, lo, &n1);
@@ -224,6 +224,8 @@ static double point_seg(const double *p, const double *a, const double *b,
 
 static double lerp_time(const crossings_piece *p, size_t i, double f)
 {
+    if (!p->t)
+        return NAN;
     double t0 = p->t[i], t1 = p->t[i + 1];
     if (!isfinite(t0) || !isfinite(t1))
         return f <= 0.0 ? t0 : (f >= 1.0 ? t1 : NAN);
@@ -235,10 +237,10 @@ static void approach(crossings_detector *d, size_t i, size_t g)
     const double *P = tpt(d, i), *Q = tpt(d, i + 1);
     const double *A = lpt(d, g), *B = lpt(d, g + 1);
     double a = d->approach;
-    if (fmax(P[0], Q[0]) + a < fmin(A[0], B[0]) ||
-        fmax(A[0], B[0]) + a < fmin(P[0], Q[0]) ||
-        fmax(P[1], Q[1]) + a < fmin(A[1], B[1]) ||
-        fmax(A[1], B[1]) + a < fmin(P[1], Q[1]))
+    if (crossings_max(P[0], Q[0]) + a < crossings_min(A[0], B[0]) ||
+        crossings_max(A[0], B[0]) + a < crossings_min(P[0], Q[0]) ||
+        crossings_max(P[1], Q[1]) + a < crossings_min(A[1], B[1]) ||
+        crossings_max(A[1], B[1]) + a < crossings_min(P[1], Q[1]))
         return;
     double f, best, tf, lf;
     best = point_seg(P, A, B, &f);
@@ -327,14 +329,19 @@ static void visit_segment(crossings_detector *d, size_t i)
         d->cur = 1;
     }
     double dx = q[0] - p[0], dy = q[1] - p[1];
-    double len = hypot(dx, dy);
-    if (len <= 2.0 * G->cell) {
-        visit_box(d, i, crossings_grid_cx(G, fmin(p[0], q[0])),
-                  crossings_grid_cy(G, fmin(p[1], q[1])),
-                  crossings_grid_cx(G, fmax(p[0], q[0])),
-                  crossings_grid_cy(G, fmax(p[1], q[1])));
+    double len2 = dx * dx + dy * dy;
+    if (len2 <= 4.0 * G->cell * G->cell) {
+        int cx0 = crossings_grid_cx(G, crossings_min(p[0], q[0]));
+        int cy0 = crossings_grid_cy(G, crossings_min(p[1], q[1]));
+        int cx1 = crossings_grid_cx(G, crossings_max(p[0], q[0]));
+        int cy1 = crossings_grid_cy(G, crossings_max(p[1], q[1]));
+        if (crossings_grid_box_count(G, cx0 - G->pad, cy0 - G->pad,
+                                     cx1 + G->pad, cy1 + G->pad) == 0)
+            return;
+        visit_box(d, i, cx0, cy0, cx1, cy1);
         return;
     }
+    double len = sqrt(len2);
     /* A long segment: pieces of one cell with a margin above rounding. */
     double eps = 1e-6 * G->cell + 1e-9 * (fabs(p[0]) + fabs(p[1]) +
                                           fabs(q[0]) + fabs(q[1]));
@@ -343,10 +350,10 @@ static void visit_segment(crossings_detector *d, size_t i)
     for (size_t k = 1; k <= n; k++) {
         double bx = k == n ? q[0] : p[0] + (double)k / (double)n * dx;
         double by = k == n ? q[1] : p[1] + (double)k / (double)n * dy;
-        visit_box(d, i, crossings_grid_cx(G, fmin(ax, bx) - eps),
-                  crossings_grid_cy(G, fmin(ay, by) - eps),
-                  crossings_grid_cx(G, fmax(ax, bx) + eps),
-                  crossings_grid_cy(G, fmax(ay, by) + eps));
+        visit_box(d, i, crossings_grid_cx(G, crossings_min(ax, bx) - eps),
+                  crossings_grid_cy(G, crossings_min(ay, by) - eps),
+                  crossings_grid_cx(G, crossings_max(ax, bx) + eps),
+                  crossings_grid_cy(G, crossings_max(ay, by) + eps));
         ax = bx;
         ay = by;
     }
@@ -459,7 +466,7 @@ static void record(crossings_detector *d, const node *en, const node *ex,
     if (ex->lkey & 1) {
         const double *a = lpt(d, g);
         double c = L->cum[g] + hypot(ex->x - a[0], ex->y - a[1]);
-        h->part_m = fmin(c, L->cum[g + 1]);
+        h->part_m = crossings_min(c, L->cum[g + 1]);
     } else {
         h->part_m = L->cum[g];
     }
@@ -468,7 +475,7 @@ static void record(crossings_detector *d, const node *en, const node *ex,
     /* Time and position along the piece. */
     size_t i = (size_t)(ex->tkey / 2);
     if ((ex->tkey & 1) == 0) {
-        h->t = P->t[i];
+        h->t = P->t ? P->t[i] : NAN;
         h->order = (double)i;
     } else {
         const double *p = tpt(d, i), *q = tpt(d, i + 1);
@@ -663,8 +670,15 @@ int crossings_detect_piece(crossings_detector *d, const crossings_piece *p)
     d->n_edges = 0;
     d->failed = 0;
     size_t hits_before = d->n_hits;
-    for (size_t i = 0; i + 1 < p->n; i++)
+    crossings_box b;
+    crossings_grid_safe_box(d->G, p->xy[0], p->xy[1], &b);
+    for (size_t i = 0; i + 1 < p->n; i++) {
+        double x = p->xy[2 * i + 2], y = p->xy[2 * i + 3];
+        if ((x >= b.x0) & (x <= b.x1) & (y >= b.y0) & (y <= b.y1))
+            continue; /* the segment stays in a safe box */
         visit_segment(d, i);
+        crossings_grid_safe_box(d->G, x, y, &b);
+    }
     if (d->failed)
         return RM_ENOMEM;
     return resolve_runs(d, hits_before);

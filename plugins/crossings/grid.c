@@ -1,10 +1,12 @@
 /*
  * The uniform grid over the line segments, built once per run: a
  * compressed list of segments per cell, a summed-area table of those
- * counts (any box answered with four reads), and a bitmap of cells that
- * have a segment nearby. What stays true: every cell a segment touches
- * lists it (long segments are registered piecewise with a safety margin),
- * so an empty box is a proof that no segment meets it.
+ * counts (any box answered with four reads), and each cell's Chebyshev
+ * distance to the nearest cell with a segment, which gives "safe boxes"
+ * that a track can be checked against with four comparisons per vertex.
+ * What stays true: every cell a segment touches lists it (long segments
+ * are registered piecewise with a safety margin), so an empty box is a
+ * proof that no segment meets it.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -22,7 +24,7 @@ void crossings_grid_free(crossings_grid *g)
     free(g->cstart);
     free(g->items);
     free(g->sat);
-    free(g->near);
+    free(g->dist);
     memset(g, 0, sizeof *g);
 }
 
@@ -60,8 +62,8 @@ static void cover_segment(crossings_grid *g, const double *p,
     double len = hypot(dx, dy);
     int box[4];
     if (len <= 2.0 * g->cell) {
-        cell_box(g, fmin(p[0], q[0]), fmin(p[1], q[1]), fmax(p[0], q[0]),
-                 fmax(p[1], q[1]), box);
+        cell_box(g, crossings_min(p[0], q[0]), crossings_min(p[1], q[1]), crossings_max(p[0], q[0]),
+                 crossings_max(p[1], q[1]), box);
         fn(g, box, seg, ud);
         return;
     }
@@ -79,8 +81,8 @@ static void cover_segment(crossings_grid *g, const double *p,
             bx = p[0] + t * dx;
             by = p[1] + t * dy;
         }
-        cell_box(g, fmin(ax, bx) - eps, fmin(ay, by) - eps,
-                 fmax(ax, bx) + eps, fmax(ay, by) + eps, box);
+        cell_box(g, crossings_min(ax, bx) - eps, crossings_min(ay, by) - eps,
+                 crossings_max(ax, bx) + eps, crossings_max(ay, by) + eps, box);
         fn(g, box, seg, ud);
         ax = bx;
         ay = by;
@@ -134,6 +136,55 @@ uint32_t crossings_grid_box_count(const crossings_grid *g, int cx0, int cy0,
            s[(size_t)cy0 * W + (size_t)cx0];
 }
 
+/* Chebyshev distance transform: two raster passes over the 8
+ * neighbours, exact for this metric; saturates at 255. */
+static void distance_field(crossings_grid *g)
+{
+    int w = g->w, h = g->h;
+    uint8_t *d = g->dist;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            size_t c = (size_t)y * (size_t)w + (size_t)x;
+            d[c] = g->cstart[c + 1] > g->cstart[c] ? 0 : 255;
+        }
+    for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+            size_t c = (size_t)y * (size_t)w + (size_t)x;
+            int v = d[c];
+            if (x > 0 && d[c - 1] + 1 < v)
+                v = d[c - 1] + 1;
+            if (y > 0) {
+                const uint8_t *up = d + c - (size_t)w;
+                if (up[0] + 1 < v)
+                    v = up[0] + 1;
+                if (x > 0 && up[-1] + 1 < v)
+                    v = up[-1] + 1;
+                if (x + 1 < w && up[1] + 1 < v)
+                    v = up[1] + 1;
+            }
+            d[c] = (uint8_t)v;
+        }
+    }
+    for (int y = h - 1; y >= 0; y--) {
+        for (int x = w - 1; x >= 0; x--) {
+            size_t c = (size_t)y * (size_t)w + (size_t)x;
+            int v = d[c];
+            if (x + 1 < w && d[c + 1] + 1 < v)
+                v = d[c + 1] + 1;
+            if (y + 1 < h) {
+                const uint8_t *dn = d + c + (size_t)w;
+                if (dn[0] + 1 < v)
+                    v = dn[0] + 1;
+                if (x + 1 < w && dn[1] + 1 < v)
+                    v = dn[1] + 1;
+                if (x > 0 && dn[-1] + 1 < v)
+                    v = dn[-1] + 1;
+            }
+            d[c] = (uint8_t)v;
+        }
+    }
+}
+
 int crossings_grid_build(crossings_grid *out, const crossings_lines *l,
                          double track_step, double approach)
 {
@@ -143,10 +194,10 @@ int crossings_grid_build(crossings_grid *out, const crossings_lines *l,
            maxy = -INFINITY, total = 0.0;
     size_t nseg = 0;
     for (size_t i = 0; i < l->n_verts; i++) {
-        minx = fmin(minx, l->xy[2 * i]);
-        maxx = fmax(maxx, l->xy[2 * i]);
-        miny = fmin(miny, l->xy[2 * i + 1]);
-        maxy = fmax(maxy, l->xy[2 * i + 1]);
+        minx = crossings_min(minx, l->xy[2 * i]);
+        maxx = crossings_max(maxx, l->xy[2 * i]);
+        miny = crossings_min(miny, l->xy[2 * i + 1]);
+        maxy = crossings_max(maxy, l->xy[2 * i + 1]);
     }
     for (size_t k = 0; k < l->n_lines; k++) {
         total += l->length[k];
@@ -158,28 +209,28 @@ int crossings_grid_build(crossings_grid *out, const crossings_lines *l,
     double cell = total / (double)nseg;
     if (track_step > cell)
         cell = track_step;
-    double floor_cell = 1e-9 * fmax(fmax(width, height), 1.0);
+    double floor_cell =
+        1e-9 * crossings_max(crossings_max(width, height), 1.0);
     if (!(cell > floor_cell))
         cell = floor_cell;
+    int margin;
     for (;;) {
-        double fw = floor(width / cell) + 5.0, fh = floor(height / cell) + 5.0;
+        g->pad = approach > 0.0 ? (int)ceil(approach / cell) + 1 : 0;
+        margin = g->pad + 2;
+        double fw = floor(width / cell) + 2.0 * margin + 1.0;
+        double fh = floor(height / cell) + 2.0 * margin + 1.0;
         if (fw * fh <= (double)MAX_CELLS)
             break;
         cell *= 1.25;
     }
     g->cell = cell;
     g->inv = 1.0 / cell;
-    g->x0 = minx - 2.0 * cell;
-    g->y0 = miny - 2.0 * cell;
-    g->w = (int)(floor(width / cell) + 5.0);
-    g->h = (int)(floor(height / cell) + 5.0);
-    if (approach > 0.0) {
-        g->pad = (int)ceil(approach / cell) + 1;
-        g->reach = g->pad + 1;
-    } else {
-        g->pad = 0;
-        g->reach = 1;
-    }
+    g->x0 = minx - margin * cell;
+    g->y0 = miny - margin * cell;
+    g->w = (int)(floor(width / cell) + 2.0 * margin + 1.0);
+    g->h = (int)(floor(height / cell) + 2.0 * margin + 1.0);
+    g->eps = 1e-6 * cell + 1e-12 * (fabs(g->x0) + fabs(g->y0) +
+                                    fabs(maxx) + fabs(maxy));
     size_t ncell = (size_t)g->w * (size_t)g->h;
     g->cstart = calloc(ncell + 1, sizeof *g->cstart);
     uint32_t *last = calloc(ncell, sizeof *last);
@@ -215,11 +266,11 @@ int crossings_grid_build(crossings_grid *out, const crossings_lines *l,
     free(last);
     last = NULL;
 
-    /* Summed-area table, then the `near` bitmap from it. */
+    /* Summed-area table, then the distance field. */
     size_t W = (size_t)g->w + 1, H = (size_t)g->h + 1;
     g->sat = calloc(W * H, sizeof *g->sat);
-    g->near = malloc(ncell);
-    if (!g->sat || !g->near)
+    g->dist = malloc(ncell);
+    if (!g->sat || !g->dist)
         goto nomem;
     for (size_t cy = 0; cy < (size_t)g->h; cy++) {
         uint32_t row = 0;
@@ -229,11 +280,7 @@ int crossings_grid_build(crossings_grid *out, const crossings_lines *l,
             g->sat[(cy + 1) * W + cx + 1] = g->sat[cy * W + cx + 1] + row;
         }
     }
-    for (int cy = 0; cy < g->h; cy++)
-        for (int cx = 0; cx < g->w; cx++)
-            g->near[(size_t)cy * (size_t)g->w + (size_t)cx] =
-                crossings_grid_box_count(g, cx - g->reach, cy - g->reach,
-                                         cx + g->reach, cy + g->reach) > 0;
+    distance_field(g);
     return RM_OK;
 nomem:
     free(last);
@@ -242,30 +289,47 @@ nomem:
     return RM_ENOMEM;
 }
 
+int crossings_grid_safe(const crossings_grid *g, double x, double y,
+                        crossings_box *b)
+{
+    crossings_grid_safe_box(g, x, y, b);
+    return b->x0 <= b->x1;
+}
+
+int crossings_grid_segment_may_touch(const crossings_grid *g,
+                                     const double *p, const double *q)
+{
+    if (!(p[0] == p[0]) || !(p[1] == p[1]) || !(q[0] == q[0]) ||
+        !(q[1] == q[1]))
+        return 0; /* a segment with an unknown end is no segment */
+    int cx0 = crossings_grid_cx(g, crossings_min(p[0], q[0]));
+    int cy0 = crossings_grid_cy(g, crossings_min(p[1], q[1]));
+    int cx1 = crossings_grid_cx(g, crossings_max(p[0], q[0]));
+    int cy1 = crossings_grid_cy(g, crossings_max(p[1], q[1]));
+    return crossings_grid_box_count(g, cx0 - g->pad, cy0 - g->pad,
+                                    cx1 + g->pad, cy1 + g->pad) != 0;
+}
+
 int crossings_grid_run_may_touch(const crossings_grid *g, const double *xy,
                                  size_t n)
 {
     if (n < 2)
         return 0;
-    const int w = g->w, h = g->h, pad = g->pad;
-    const uint8_t *near = g->near;
-    int cx0 = crossings_grid_cx(g, xy[0]), cy0 = crossings_grid_cy(g, xy[1]);
+    crossings_box b;
+    crossings_grid_safe_box(g, xy[0], xy[1], &b);
+    double x0 = b.x0, y0 = b.y0, x1 = b.x1, y1 = b.y1;
     for (size_t k = 1; k < n; k++) {
-        int cx1 = crossings_grid_cx(g, xy[2 * k]);
-        int cy1 = crossings_grid_cy(g, xy[2 * k + 1]);
-        int dx = cx1 - cx0, dy = cy1 - cy0;
-        int inside = (unsigned)cx0 < (unsigned)w && (unsigned)cy0 < (unsigned)h;
-        if (!(inside && !near[(size_t)cy0 * (size_t)w + (size_t)cx0] &&
-              dx >= -1 && dx <= 1 && dy >= -1 && dy <= 1)) {
-            int bx0 = (dx < 0 ? cx1 : cx0) - pad;
-            int bx1 = (dx < 0 ? cx0 : cx1) + pad;
-            int by0 = (dy < 0 ? cy1 : cy0) - pad;
-            int by1 = (dy < 0 ? cy0 : cy1) + pad;
-            if (crossings_grid_box_count(g, bx0, by0, bx1, by1))
-                return 1;
-        }
-        cx0 = cx1;
-        cy0 = cy1;
+        double x = xy[2 * k], y = xy[2 * k + 1];
+        /* Both ends in the safe box: the segment is in it too. */
+        if ((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
+            continue;
+        if (crossings_grid_segment_may_touch(g, xy + 2 * k - 2, xy + 2 * k))
+            return 1;
+        crossings_grid_safe_box(g, x, y, &b);
+        x0 = b.x0;
+        y0 = b.y0;
+        x1 = b.x1;
+        y1 = b.y1;
     }
     return 0;
 }

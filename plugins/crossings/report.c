@@ -287,7 +287,7 @@ int crossings_report_track(crossings_report *r, size_t track,
             crossed = L->feature[hits[j].line] == feat;
         if (crossed)
             continue;
-        const crossings_near *nr = &near[feat];
+        const crossings_near *nr = &near[k];
         double xy[2] = {nr->x, nr->y};
         if (api->begin_feature(r->approaches, ++r->next_approach) < 0 ||
             api->add_part(r->approaches, xy, 1, NULL, 1) != RM_OK)

@@ -475,10 +475,28 @@ static int grow_piece(crossings_piece *p, size_t need)
     return RM_OK;
 }
 
+/* A run without times, unknown coordinates or repeated vertices is one
+ * piece as it stands (the usual drawn line): no copy needed. */
+static int clean_run(const crossings_run *run)
+{
+    if (run->t || run->n < 2)
+        return 0;
+    const double *xy = run->xy;
+    int ok = isfinite(xy[0]) && isfinite(xy[1]);
+    for (size_t k = 1; k < run->n && ok; k++)
+        ok = isfinite(xy[2 * k]) && isfinite(xy[2 * k + 1]) &&
+             (xy[2 * k] != xy[2 * k - 2] || xy[2 * k + 1] != xy[2 * k - 1]);
+    return ok;
+}
+
 int crossings_split_run(const crossings_run *run, int from_points,
                         double gap_s, double gap_m, crossings_piece *p,
                         crossings_piece_fn cb, void *ud)
 {
+    if (!from_points && clean_run(run)) {
+        crossings_piece whole = {(double *)run->xy, NULL, run->n, 0};
+        return cb(ud, &whole);
+    }
     int rc = grow_piece(p, run->n);
     if (rc)
         return rc;
@@ -503,9 +521,10 @@ int crossings_split_run(const crossings_run *run, int from_points,
                 continue;
             }
             int known = isfinite(pt) && isfinite(tv);
+            double ddx = x - px, ddy = y - py;
             int gap = (gap_s > 0.0 && known && fabs(tv - pt) > gap_s) ||
                       (gap_m > 0.0 && (from_points || known) &&
-                       hypot(x - px, y - py) > gap_m);
+                       ddx * ddx + ddy * ddy > gap_m * gap_m);
             if (gap) {
                 if (p->n >= 2 && (rc = cb(ud, p)))
                     return rc;

@@ -427,6 +427,16 @@ static void test_random_utm_coords(void **state)
     assert_true(total > 1000);
 }
 
+/* Enough tracks for the pass to run on several threads (where the
+ * machine has several cores): the answers must not change. */
+static void test_random_threaded(void **state)
+{
+    (void)state;
+    long total = 0;
+    one_round(0x9e3779b97f4a7c15ULL * 9, 12000, 0.0, 0.0, &total);
+    assert_true(total > 10000);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -438,6 +448,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_small_coords),
         cmocka_unit_test(test_random_utm_coords),
+        cmocka_unit_test(test_random_threaded),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
