@@ -83,7 +83,7 @@ export PKG_CONFIG_PATH=$prefix/$libdir/pkgconfig
 cflags=$(pkg-config --cflags routemap)
 case $cflags in
     *"$prefix/$libdir/pkgconfig/../../include"*|*"$prefix/include"*) ;;
-    *) fail "pkg-config --cflags routemap does not point into the prefix: $cflags" ;;
+    *) fail "pkg-config --cflags routemap is not in the prefix: $cflags" ;;
 esac
 [ -d "$(pkg-config --variable=plugindir routemap)" ] ||
     fail "the plugindir variable of routemap.pc is not a folder"
@@ -178,9 +178,12 @@ $want"
 
 step "manifest.json names the plugins, their versions and files"
 m=run/out/manifest.json
-grep -q '"plugin": "demo", "plugin_version": "0.1.0", "plugin_file": "proj/build/routemap-demo.so", "plugin_abi": "1.0"' "$m" ||
+want_demo='"plugin": "demo", "plugin_version": "0.1.0", '
+want_demo+='"plugin_file": "proj/build/routemap-demo.so", "plugin_abi": "1.0"'
+grep -qF "$want_demo" "$m" ||
     fail "manifest.json does not record demo 0.1.0: $(grep plugin "$m")"
-buffer=$(sed -n 's/.*"plugin": "buffer", .*"plugin_file": "\([^"]*\)".*/\1/p' "$m")
+buffer=$(sed -n \
+    's/.*"plugin": "buffer", .*"plugin_file": "\([^"]*\)".*/\1/p' "$m")
 [ -n "$buffer" ] && [ "$(readlink -f "$buffer")" = \
   "$(readlink -f "$prefix/$libdir/routemap/plugins/routemap-buffer.so")" ] ||
     fail "the bundled buffer plugin came from '$buffer', not the prefix"
