@@ -7,11 +7,12 @@
 # briefing with the installed program, and check the export and manifest.
 # Expected counts and weights are worked by hand from the data below; the
 # density is checked against GDAL's own ST_Area of the exported zones.
-# usage: install_sdk.sh BUILD_DIR SCRATCH_DIR LIBDIR
+# usage: install_sdk.sh BUILD_DIR SCRATCH_DIR LIBDIR [SANITIZER_FLAGS]
 set -euo pipefail
 build=$1
 tmp=$2
 libdir=$3
+san=${4:-} # what programs linking a sanitizer build's library need
 prefix=$tmp/prefix
 
 fail() {
@@ -118,10 +119,11 @@ find_package(routemap REQUIRED)
 add_executable(app app.c)
 target_link_libraries(app PRIVATE routemap::routemap)
 CMAKE
-cmake -S app -B app/build -DCMAKE_PREFIX_PATH="$prefix" > app.log
+cmake -S app -B app/build -DCMAKE_PREFIX_PATH="$prefix" \
+    -DCMAKE_C_FLAGS="$san" > app.log
 cmake --build app/build >> app.log
 app/build/app || fail "a program linked with routemap::routemap failed"
-cc -Wall -Wextra -Werror -o app/app-pc app/app.c \
+cc $san -Wall -Wextra -Werror -o app/app-pc app/app.c \
     $(pkg-config --cflags --libs routemap)
 LD_LIBRARY_PATH=$prefix/$libdir app/app-pc ||
     fail "a program built with pkg-config --libs routemap failed"
