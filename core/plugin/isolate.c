@@ -52,9 +52,9 @@ typedef struct msg_head {
 
 /* Largest message other than an output (bytes). */
 #define SMALL_MAX (1u << 20)
-/* First buffer for an output; it grows as the data really arrives, so a
- * header that lies about the length costs nothing (bytes). */
-#define FIRST_CHUNK (1u << 20)
+/* Pipe buffer asked for, so outputs cross in few large writes (bytes;
+ * Linux allows up to /proc/sys/fs/pipe-max-size, 1 MiB by default). */
+#define PIPE_BYTES (1 << 20)
 /* A crash counts as "memory limit reached" when the address space is
  * this close to the limit (bytes; or a tenth of the limit if larger). */
 #define NEAR_LIMIT (16u << 20)
@@ -251,6 +251,7 @@ typedef struct reader {
     int *run_rc;
     int fd;
     double deadline; /* CLOCK_MONOTONIC seconds; 0: none */
+    uint64_t max_output; /* bytes an output may take; 0: no bound */
     int timed_out;
     int got_result;
     int truncated;
@@ -423,36 +424,22 @@ static void handle(reader *r, const msg_head *h, char *p)
     bad(r, "a message of unknown type");
 }
 
-/* Read a message body of `len` bytes into a buffer that grows only as
- * the bytes arrive. NULL on a short read (truncated) or no memory. */
+/* Read a message body of `len` bytes. A large buffer is only address
+ * space until the bytes arrive, so a header that lies about the length
+ * costs no memory. NULL on a short read (truncated) or no memory. */
 static char *read_body(reader *r, uint64_t len)
 {
-    size_t cap = len < FIRST_CHUNK ? (size_t)len : FIRST_CHUNK;
-    char *p = malloc(cap ? cap : 1);
-    size_t got = 0;
-    while (p && got < len) {
-        if (got == cap) {
-            size_t want = len - cap > cap ? 2 * cap : (size_t)len;
-            char *q = realloc(p, want);
-            if (!q) {
-                free(p);
-                r->nomem = 1;
-                return NULL;
-            }
-            p = q;
-            cap = want;
-        }
-        size_t k = read_full(r, p + got, cap - got);
-        got += k;
-        if (got < cap) {
-            free(p);
-            if (!r->timed_out)
-                r->truncated = 1;
-            return NULL;
-        }
-    }
-    if (!p)
+    char *p = malloc(len ? (size_t)len : 1);
+    if (!p) {
         r->nomem = 1;
+        return NULL;
+    }
+    if (read_full(r, p, (size_t)len) < len) {
+        free(p);
+        if (!r->timed_out)
+            r->truncated = 1;
+        return NULL;
+    }
     return p;
 }
 
@@ -475,8 +462,9 @@ static void read_all(reader *r)
             return bad(r, "data after its result");
         if (h.type != MSG_OUTPUT && h.len > SMALL_MAX)
             return bad(r, "an oversized message");
-        if (h.len > SIZE_MAX - 1)
-            return bad(r, "an oversized output");
+        if (h.len > SIZE_MAX - 1 || (r->max_output && h.len > r->max_output))
+            return bad(r, "an output larger than it could have held under "
+                          "memory_mb");
         char *p = read_body(r, h.len);
         if (!p)
             return;
@@ -568,6 +556,9 @@ int rm__step_fork_run(rm_step *s, const rm__step_limits *lim, int *out_rc)
                          "process", who, strerror(errno));
     fcntl(fds[0], F_SETFD, FD_CLOEXEC);
     fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+#ifdef __linux__
+    fcntl(fds[1], 1031 /* F_SETPIPE_SZ */, PIPE_BYTES); /* a hint */
+#endif
     fflush(NULL);
     double timeout = lim && lim->timeout_s > 0 ? lim->timeout_s : 0;
     double deadline = timeout > 0 ? now_s() + timeout : 0;
@@ -594,6 +585,7 @@ int rm__step_fork_run(rm_step *s, const rm__step_limits *lim, int *out_rc)
     r.run_rc = out_rc;
     r.fd = fds[0];
     r.deadline = deadline;
+    r.max_output = lim && lim->memory_mb ? lim->memory_mb << 20 : 0;
     read_all(&r);
     int killed = 0;
     if (r.timed_out || r.why[0] || r.nomem) {

@@ -1,0 +1,313 @@
+/*
+ * Isolation overhead: the crossings step on the crossings benchmark's
+ * workload (100,000 random-walk tracks of 100 vertices against a 500 km
+ * line of 1,000 vertices in UTM 31N, the same deterministic generator as
+ * bench/crossings), run through the real host both in process and in a
+ * forked child (fork, the plugin's run, outputs serialized through the
+ * pipe, decoded and checked), alternately, and the overhead of the child
+ * as a share of the in-process step time.
+ *
+ *   bench_isolation PLUGIN_DIR [tracks] [vertices] [reps]
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "plugin/params.h"
+#include "plugin/step.h"
+#include "routemap/errors.h"
+#include "routemap/layer.h"
+#include "routemap/registry.h"
+
+#define LINE_VERTS 1000
+#define LINE_M 500000.0
+#define MAX_REPS 64
+
+/* ---- the workload of bench/crossings ------------------------------------ */
+
+static uint64_t rng_state;
+
+static uint64_t next_u64(void)
+{
+    uint64_t x = rng_state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    rng_state = x;
+    return x * 0x2545F4914F6CDD1DULL;
+}
+
+static double unit(void)
+{
+    return (double)(next_u64() >> 11) / 9007199254740992.0;
+}
+
+static double gauss(void)
+{
+    double u = unit(), v = unit();
+    return sqrt(-2.0 * log(u > 0.0 ? u : 1e-300)) * cos(2.0 * M_PI * v);
+}
+
+/* bench/crossings make_line and make_tracks (plain random walks). */
+static void make_workload(double *line, double *xy, size_t n_tracks,
+                          size_t n_verts)
+{
+    rng_state = 0x9e3779b97f4a7c15ULL;
+    double step = LINE_M / (LINE_VERTS - 1), h = 0.0;
+    line[0] = 300000.0;
+    line[1] = 1700000.0;
+    for (int i = 1; i < LINE_VERTS; i++) {
+        h = 0.9 * h + (unit() - 0.5) * 0.6;
+        line[2 * i] = line[2 * i - 2] + step * cos(h);
+        line[2 * i + 1] = line[2 * i - 1] + step * sin(h);
+    }
+    for (size_t t = 0; t < n_tracks; t++) {
+        double *p = xy + 2 * t * n_verts;
+        size_t seg = (size_t)(unit() * (LINE_VERTS - 1));
+        const double *a = line + 2 * seg, *b = a + 2;
+        double f = unit(), dx = b[0] - a[0], dy = b[1] - a[1];
+        double len = hypot(dx, dy), off = (unit() * 2.0 - 1.0) * 20000.0;
+        p[0] = a[0] + f * dx - dy / len * off;
+        p[1] = a[1] + f * dy + dx / len * off;
+        (void)(unit() * 2.0 * M_PI); /* the heading patrol walks use */
+        for (size_t k = 1; k < n_verts; k++) {
+            p[2 * k] = p[2 * k - 2] + 150.0 * gauss();
+            p[2 * k + 1] = p[2 * k - 1] + 150.0 * gauss();
+        }
+    }
+}
+
+/* ---- timing ------------------------------------------------------------- */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* CPU seconds of this process and its reaped children. */
+static double cpu_s(void)
+{
+    struct rusage self, kids;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &kids);
+    return (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec +
+                    kids.ru_utime.tv_sec + kids.ru_stime.tv_sec) +
+           1e-6 * (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec +
+                           kids.ru_utime.tv_usec + kids.ru_stime.tv_usec);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static rm_layer *tracks_layer, *line_layer;
+
+static const rm_layer *lookup(void *ud, const char *name)
+{
+    (void)ud;
+    if (strcmp(name, "tracks") == 0)
+        return tracks_layer;
+    return strcmp(name, "lines") == 0 ? line_layer : NULL;
+}
+
+/* Make the two input layers. */
+static int build_layers(size_t n_tracks, size_t n_verts)
+{
+    double *line = malloc(2 * LINE_VERTS * sizeof *line);
+    double *xy = malloc(n_tracks * n_verts * 2 * sizeof *xy);
+    if (!line || !xy || rm_layer_create(&tracks_layer, "tracks",
+                                        RM_GEOM_LINE) ||
+        rm_layer_create(&line_layer, "lines", RM_GEOM_LINE)) {
+        free(line);
+        free(xy);
+        return -1;
+    }
+    make_workload(line, xy, n_tracks, n_verts);
+    rm_layer_set_crs(tracks_layer, "EPSG:32631");
+    rm_layer_set_crs(line_layer, "EPSG:32631");
+    int rc = 0;
+    for (size_t t = 0; t < n_tracks && !rc; t++) {
+        rm_layer_begin_feature(tracks_layer, (int64_t)t + 1);
+        rc = rm_layer_add_part(tracks_layer, xy + 2 * t * n_verts, n_verts,
+                               NULL, 1);
+    }
+    rm_layer_begin_feature(line_layer, 1);
+    rc |= rm_layer_add_part(line_layer, line, LINE_VERTS, NULL, 1);
+    free(line);
+    free(xy);
+    return rc;
+}
+
+/* Total features of a step's outputs (the same both ways). */
+static size_t feature_total(const rm__step_result *res)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < res->n; i++)
+        if (res->layers[i])
+            n += rm_layer_feature_count(res->layers[i]);
+    return n;
+}
+
+static int run(const char *plugin_dir, size_t n_tracks, size_t n_verts,
+               int reps)
+{
+    rm_context *ctx = NULL;
+    rm_registry *reg = NULL;
+    if (rm_context_create(&ctx) || rm_registry_create(ctx, &reg) ||
+        rm_registry_add_path(reg, plugin_dir) || rm_registry_scan(reg))
+        return 1;
+    const rm_plugin_desc *d = rm_registry_find(reg, "crossings");
+    if (!d) {
+        fprintf(stderr, "no crossings plugin in %s\n", plugin_dir);
+        return 1;
+    }
+    double t0 = now_s();
+    if (build_layers(n_tracks, n_verts)) {
+        fprintf(stderr, "out of memory\n");
+        return 1;
+    }
+    double load = now_s() - t0;
+    const char *tv[] = {"tracks"}, *lv[] = {"lines"}, *seg[] = {"10"};
+    rm__raw_param raw[3] = {
+        {"tracks", tv, 1, 0, {NULL, 0, 0, NULL, NULL, -1}},
+        {"lines", lv, 1, 0, {NULL, 0, 0, NULL, NULL, -1}},
+        {"segment_km", seg, 1, 0, {NULL, 0, 0, NULL, NULL, -1}}};
+    rm__params *p = NULL;
+    if (rm__params_resolve(ctx, d, "cross", raw, 3, lookup, NULL, &p)) {
+        fprintf(stderr, "%s\n", rm_errmsg(ctx));
+        return 1;
+    }
+    rm_bbox none = {NAN, NAN, NAN, NAN};
+    rm__step_limits lim = rm__step_limits_default();
+    double wall[2][MAX_REPS], cpu[2][MAX_REPS];
+    size_t feats[2] = {0, 0};
+    /* BENCH_ONLY=child or =process: one way only (for profiling). */
+    const char *only = getenv("BENCH_ONLY");
+    for (int r = 0; r < reps; r++) {
+        for (int child = 0; child < 2; child++) {
+            if (only && strcmp(only, child ? "child" : "process") != 0) {
+                wall[child][r] = cpu[child][r] = 1;
+                continue;
+            }
+            /* Alternate which goes first, so drift hits both. */
+            int mode = r % 2 && !only ? 1 - child : child;
+            rm__step_result res;
+            double w0 = now_s(), c0 = cpu_s();
+            int rc = rm__step_run_limited(ctx, d, "cross", p, "EPSG:32631",
+                                          none, NULL, NULL, !mode, &lim,
+                                          &res);
+            wall[mode][r] = now_s() - w0;
+            cpu[mode][r] = cpu_s() - c0;
+            if (rc) {
+                fprintf(stderr, "step failed: %s\n", rm_errmsg(ctx));
+                return 1;
+            }
+            feats[mode] = feature_total(&res);
+            rm__step_result_free(&res);
+        }
+    }
+    /* Where the difference goes: fork and exit of an idle child of this
+     * size, and encoding and decoding the outputs. */
+    double fork_ms[MAX_REPS], enc_ms[MAX_REPS], dec_ms[MAX_REPS];
+    size_t bytes = 0;
+    rm__step_result res;
+    if (rm__step_run_limited(ctx, d, "cross", p, "EPSG:32631", none, NULL,
+                             NULL, 1, &lim, &res))
+        return 1;
+    for (int r = 0; r < reps; r++) {
+        double f0 = now_s();
+        pid_t pid = fork();
+        if (pid == 0)
+            _exit(0);
+        int st;
+        waitpid(pid, &st, 0);
+        fork_ms[r] = 1e3 * (now_s() - f0);
+        enc_ms[r] = dec_ms[r] = 0;
+        bytes = 0;
+        for (size_t i = 0; i < res.n; i++) {
+            if (!res.layers[i])
+                continue;
+            uint8_t *buf;
+            size_t len;
+            double e0 = now_s();
+            if (rm_layer_serialize(res.layers[i], &buf, &len))
+                return 1;
+            double e1 = now_s();
+            rm_layer *back = NULL;
+            if (rm_layer_deserialize(&back, buf, len))
+                return 1;
+            dec_ms[r] += 1e3 * (now_s() - e1);
+            enc_ms[r] += 1e3 * (e1 - e0);
+            bytes += len;
+            rm_layer_destroy(back);
+            free(buf);
+        }
+    }
+    rm__step_result_free(&res);
+    if (!only && feats[0] != feats[1]) {
+        fprintf(stderr, "outputs differ: %zu vs %zu features\n", feats[0],
+                feats[1]);
+        return 1;
+    }
+    double wi = median(wall[0], reps), wc = median(wall[1], reps);
+    double ci = median(cpu[0], reps), cc = median(cpu[1], reps);
+    printf("crossings step, %zu tracks x %zu vertices (layers built in "
+           "%.0f ms), %d runs each way, %zu output features\n",
+           n_tracks, n_verts, 1e3 * load, reps, feats[0]);
+    printf("  in process:   median %.1f ms wall, %.1f ms CPU\n", 1e3 * wi,
+           1e3 * ci);
+    printf("  child process: median %.1f ms wall, %.1f ms CPU "
+           "(fork, run, outputs through the pipe, decode, check)\n",
+           1e3 * wc, 1e3 * cc);
+    printf("  isolation overhead: %+.1f ms wall (%+.1f %%), %+.1f ms CPU "
+           "(%+.1f %%)\n",
+           1e3 * (wc - wi), 100.0 * (wc - wi) / wi, 1e3 * (cc - ci),
+           100.0 * (cc - ci) / ci);
+    printf("  of which: fork + exit of an idle child %.1f ms; outputs "
+           "(%.1f MB) encoded in %.1f ms, decoded in %.1f ms\n",
+           median(fork_ms, reps), (double)bytes / 1048576.0,
+           median(enc_ms, reps), median(dec_ms, reps));
+    printf("RESULT inprocess_ms=%.2f child_ms=%.2f overhead_pct=%.2f "
+           "cpu_overhead_pct=%.2f\n",
+           1e3 * wi, 1e3 * wc, 100.0 * (wc - wi) / wi,
+           100.0 * (cc - ci) / ci);
+    rm__params_destroy(p);
+    rm_layer_destroy(tracks_layer);
+    rm_layer_destroy(line_layer);
+    rm_registry_destroy(reg);
+    rm_context_destroy(ctx);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench_isolation PLUGIN_DIR [tracks] "
+                        "[vertices] [reps]\n");
+        return 2;
+    }
+    size_t n_tracks = argc > 2 ? strtoul(argv[2], NULL, 10) : 100000;
+    size_t n_verts = argc > 3 ? strtoul(argv[3], NULL, 10) : 100;
+    long reps = argc > 4 ? strtol(argv[4], NULL, 10) : 7;
+    if (n_tracks == 0 || n_verts < 2 || reps < 1 || reps > MAX_REPS) {
+        fprintf(stderr, "tracks >= 1, vertices >= 2, 1 <= reps <= %d\n",
+                MAX_REPS);
+        return 2;
+    }
+    return run(argv[1], n_tracks, n_verts, (int)reps);
+}
