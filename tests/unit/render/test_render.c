@@ -865,6 +865,48 @@ static void test_classify(void **state)
     rm_layer_destroy(l);
 }
 
+/* No style text, however broken, crashes the parser: every shipped and
+ * built-in style mutated byte by byte (deterministically) parses or fails
+ * with a message. */
+static void test_style_mutations(void **state)
+{
+    rm_context *ctx = *state;
+    const char *names[] = {"default-places", "default-borders",
+                           "default-gistar", "default-trends",
+                           "default-segments", "default-density"};
+    uint64_t rs = 2026;
+    int ok = 0, failed = 0;
+    for (size_t n = 0; n < sizeof names / sizeof *names; n++) {
+        const char *text = rm__style_builtin(names[n]);
+        assert_non_null(text);
+        size_t len = strlen(text);
+        char *buf = malloc(len + 1);
+        assert_non_null(buf);
+        for (int m = 0; m < 150; m++) {
+            memcpy(buf, text, len + 1);
+            int edits = 1 + (int)(fx_rand(&rs) * 4);
+            for (int e = 0; e < edits; e++) {
+                size_t at = (size_t)(fx_rand(&rs) * len);
+                const char pool[] = "{}[]:,-#'\"\n \t&*!|>%@`0x9e";
+                buf[at] = pool[(size_t)(fx_rand(&rs) * (sizeof pool - 1))];
+            }
+            rm__style *st = NULL;
+            int rc = rm__style_parse(ctx, &st, buf, len, "m", "m.yaml");
+            if (rc == RM_OK) {
+                assert_non_null(st);
+                ok++;
+            } else {
+                assert_null(st);
+                assert_true(strlen(rm_errmsg(ctx)) > 0);
+                failed++;
+            }
+            rm__style_free(st);
+        }
+        free(buf);
+    }
+    assert_true(ok > 0 && failed > 0);
+}
+
 static void test_fail_loudly(void **state)
 {
     rm_context *ctx = *state;
@@ -1164,6 +1206,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_arabic_label_pdf, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_classify, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_style_mutations, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_fail_loudly, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stamps_match_cairo, setup,
                                         teardown),
