@@ -574,3 +574,50 @@ int rm__draw_layer(rm_context *ctx, const rm__target *t, const rm__xf *xf,
     cairo_restore(cr);
     return rc;
 }
+
+void rm__draw_outline(cairo_t *cr, const rm__xf *xf, const rm_layer *l,
+                      size_t row)
+{
+    const int64_t *fo = rm_layer_feature_offsets(l);
+    const int64_t *po = rm_layer_part_offsets(l);
+    const double *xy = rm_layer_xy(l);
+    rm_geom_type g = rm_layer_geom_type(l);
+    box gb = guard_of(xf);
+    scratch s = {{0}, {0}, 0};
+    cairo_save(cr);
+    cairo_new_path(cr);
+    for (int64_t p = fo[row]; p < fo[row + 1]; p++) {
+        if (part_to_page(&s, xf, xy, po[p], po[p + 1]))
+            break;
+        if (g == RM_GEOM_POINT) {
+            for (size_t i = 0; i < s.a.n; i++) {
+                cairo_new_sub_path(cr);
+                cairo_arc(cr, s.a.p[2 * i], s.a.p[2 * i + 1], 9, 0,
+                          2 * M_PI);
+            }
+        } else if (g == RM_GEOM_POLYGON) {
+            if (needs_clip(&s.a, &gb) && clip_ring(&s.a, &s.b, &gb))
+                break;
+            if (s.a.n >= 3)
+                path_pts(cr, &s.a, 1);
+        } else if (s.a.n >= 2) {
+            if (needs_clip(&s.a, &gb))
+                path_line_clipped(cr, &s.a, &gb);
+            else
+                path_pts(cr, &s.a, 0);
+        }
+    }
+    /* A white casing under a dark dashed line reads on any background. */
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_dash(cr, NULL, 0, 0);
+    cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
+    cairo_set_line_width(cr, 3.2);
+    cairo_stroke_preserve(cr);
+    double dash[2] = {6, 3};
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    cairo_set_line_width(cr, 1.3);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+    scratch_free(&s);
+}

@@ -186,6 +186,9 @@ static int draw_page(rm__render_state *rs, const rm__page_plan *pp,
         }
     }
     if (!rc) {
+        if (pp->atlas_row >= 0)
+            rm__draw_outline(cr, &pp->xf, pp->pg->atlas,
+                             (size_t)pp->atlas_row);
         rm__draw_grids(cr, rs->pctx, pp);
         rm__labels_draw(cr, rs->pctx, &pp->labels);
     }

@@ -296,6 +296,10 @@ void rm__marker_path(cairo_t *cr, rm__shape shape, double cx, double cy,
 void rm__marker_draw(cairo_t *cr, const rm__symbol *sym, double cx,
                      double cy, double size);
 
+/** Outline feature `row` of `l` (the atlas feature of its page). */
+void rm__draw_outline(cairo_t *cr, const rm__xf *xf, const rm_layer *l,
+                      size_t row);
+
 /** Line symbol: set width, dash, colour on cr (no path change). */
 void rm__line_apply(cairo_t *cr, const rm__symbol *sym);
 
@@ -387,6 +391,7 @@ typedef struct rm__page_plan {
     int number, count;      /* 1-based page number, pages in document */
     const rm_render_doc *doc;
     const rm_render_page *pg;
+    long atlas_row;         /* the page's atlas feature, -1 when none */
     char *title, *subtitle; /* owned */
     rm__layout lay;
     rm__xf xf;
