@@ -441,6 +441,11 @@ static void legend(cairo_t *cr, PangoContext *pctx, const rm__page_plan *pp)
     cairo_stroke(cr);
     row rows[MAX_ROWS];
     size_t n = legend_rows(pp, rows);
+    if (n == 0) {
+        text_at(cr, pctx, "Basemap only: no analysis layer in view.", 6.5, 0,
+                1, &GREY, L->x, L->y + 16, LEFT, L->w);
+        return;
+    }
     double top = L->y + 16, bottom = L->y + L->h;
     double heights[MAX_ROWS], total = 0;
     for (size_t i = 0; i < n; i++) {
