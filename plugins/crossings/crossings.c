@@ -219,6 +219,34 @@ static double cpu_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
 }
 
+/* Writing each track's results as the pass hands them over. */
+typedef struct emit_state {
+    const rm_host_api *api;
+    rm_step *step;
+    crossings_report *rep;
+    size_t n_hits;
+    int reported; /* the report failed, and called api->fail itself */
+} emit_state;
+
+static int emit(void *ud, size_t r, const crossings_hit *hits, size_t n_hits,
+                const size_t *features, const crossings_near *near,
+                size_t n_near)
+{
+    emit_state *es = ud;
+    es->n_hits += n_hits;
+    int rc = crossings_report_track(es->rep, r, hits, n_hits, features, near,
+                                    n_near);
+    es->reported = rc != RM_OK;
+    return rc;
+}
+
+static int tick(void *ud, double fraction)
+{
+    emit_state *es = ud;
+    es->api->progress(es->step, 0.95 * fraction);
+    return es->api->cancelled(es->step);
+}
+
 static int run(const rm_host_api *api, rm_step *step)
 {
     const rm_layer *tl = api->param_layer(step, "tracks");
@@ -237,7 +265,6 @@ static int run(const rm_host_api *api, rm_step *step)
     crossings_lines L;
     crossings_tracks T;
     crossings_grid G;
-    crossings_results *res = NULL;
     crossings_report *rep = NULL;
     int rc;
     double t_start = now_ms(), c_start = cpu_ms();
@@ -318,41 +345,26 @@ static int run(const rm_host_api *api, rm_step *step)
         rc = api->fail(step, RM_ECANCELLED, "crossings: cancelled");
         goto out;
     }
-    int threads = 0;
-    size_t n_close = 0, n_hits_total = 0;
+    emit_state es = {api, step, rep, 0, 0};
+    crossings_pass_stats stats = {0, 0};
     if (L.n_lines > 0) {
-        rc = crossings_results_compute(&res, &L, &G, &T, gap_min * 60.0,
-                                       gap_km * 1000.0, appr);
-        if (rc != RM_OK) {
-            rc = api->fail(step, RM_ENOMEM,
-                           "crossings: out of memory detecting crossings");
-            goto out;
-        }
-        threads = crossings_results_threads(res);
-        n_close = crossings_results_examined(res);
+        rc = crossings_pass_run(&L, &G, &T, gap_min * 60.0, gap_km * 1000.0,
+                                appr, emit, tick, &es, &stats);
+    } else {
+        for (size_t r = 0; r < T.n_tracks && rc == RM_OK; r++)
+            rc = emit(&es, r, NULL, 0, NULL, NULL, 0);
     }
-    double t_scanned = now_ms(), c_scanned = cpu_ms();
-    api->progress(step, 0.8);
-    if (api->cancelled(step)) {
-        rc = api->fail(step, RM_ECANCELLED, "crossings: cancelled");
+    if (rc != RM_OK) {
+        if (!es.reported && rc == RM_ECANCELLED)
+            rc = api->fail(step, RM_ECANCELLED, "crossings: cancelled");
+        else if (!es.reported)
+            rc = api->fail(step, rc,
+                           "crossings: out of memory detecting crossings");
         goto out;
     }
-
-    for (size_t r = 0; r < T.n_tracks; r++) {
-        const crossings_hit *hits = NULL;
-        const size_t *near_f = NULL;
-        const crossings_near *near = NULL;
-        size_t n_hits = 0, n_near = 0;
-        if (res) {
-            hits = crossings_results_hits(res, r, &n_hits);
-            n_near = crossings_results_near(res, r, &near_f, &near);
-        }
-        n_hits_total += n_hits;
-        rc = crossings_report_track(rep, r, hits, n_hits, near_f, near,
-                                    n_near);
-        if (rc != RM_OK)
-            goto out;
-    }
+    size_t n_close = stats.examined, n_hits_total = es.n_hits;
+    int threads = stats.threads;
+    double t_scanned = now_ms(), c_scanned = cpu_ms();
     rc = crossings_report_finish(rep);
     if (rc != RM_OK)
         goto out;
@@ -362,9 +374,9 @@ static int run(const rm_host_api *api, rm_step *step)
              "closely) over %zu line(s)",
              n_hits_total, T.n_tracks, n_close, L.n_lines);
     api->log(step, RM_PLUGIN_LOG_DEBUG,
-             "crossings: wall (CPU) ms: prepare %.1f (%.1f), scan and "
-             "detect %.1f (%.1f) on %d thread(s), write %.1f (%.1f); grid "
-             "%d x %d cells of %.0f m",
+             "crossings: wall (CPU) ms: prepare %.1f (%.1f), scan, detect "
+             "and write %.1f (%.1f) on %d thread(s), segments %.1f (%.1f); "
+             "grid %d x %d cells of %.0f m",
              t_prepared - t_start, c_prepared - c_start,
              t_scanned - t_prepared, c_scanned - c_prepared, threads,
              now_ms() - t_scanned, cpu_ms() - c_scanned, G.w, G.h, G.cell);
@@ -376,7 +388,6 @@ static int run(const rm_host_api *api, rm_step *step)
                        "line");
 out:
     crossings_report_destroy(rep);
-    crossings_results_destroy(res);
     crossings_grid_free(&G);
     crossings_tracks_free(&T);
     crossings_lines_free(&L);

@@ -38,6 +38,50 @@ double crossings_orient2d(const double *a, const double *b, const double *c);
 /** The exact sign (-1, 0, +1) of crossings_orient2d. */
 int crossings_orient_sign(const double *a, const double *b, const double *c);
 
+/** The exact stage alone: the determinant as an expansion, its largest
+ * component returned (same sign as the true value). */
+double crossings_orient2d_exact(const double *a, const double *b,
+                                const double *c);
+
+/* Shewchuk's ccwerrboundA = (3 + 16 eps) eps with eps = 2^-53. */
+#define CROSSINGS_CCW_ERRBOUND_A                                             \
+    ((3.0 + 16.0 * 1.1102230246251565e-16) * 1.1102230246251565e-16)
+
+/* The filter of crossings_orient2d, inline for the hot paths; it falls
+ * back to the exact stage when the rounded value could have the wrong
+ * sign. */
+static inline double crossings_orient2d_inline(const double *a,
+                                               const double *b,
+                                               const double *c)
+{
+    double detleft = (a[0] - c[0]) * (b[1] - c[1]);
+    double detright = (a[1] - c[1]) * (b[0] - c[0]);
+    double det = detleft - detright, detsum;
+    if (detleft > 0.0) {
+        if (detright <= 0.0)
+            return det;
+        detsum = detleft + detright;
+    } else if (detleft < 0.0) {
+        if (detright >= 0.0)
+            return det;
+        detsum = -detleft - detright;
+    } else {
+        return det;
+    }
+    double errbound = CROSSINGS_CCW_ERRBOUND_A * detsum;
+    if (det >= errbound || -det >= errbound)
+        return det;
+    return crossings_orient2d_exact(a, b, c);
+}
+
+static inline int crossings_orient_sign_inline(const double *a,
+                                               const double *b,
+                                               const double *c)
+{
+    double d = crossings_orient2d_inline(a, b, c);
+    return (d > 0.0) - (d < 0.0);
+}
+
 /** The plain floating-point determinant (for tests and the benchmark). */
 double crossings_orient2d_naive(const double *a, const double *b,
                                 const double *c);
@@ -320,33 +364,33 @@ size_t crossings_detector_near(const crossings_detector *d,
 
 /* ---- the pass over all tracks (scan.c) --------------------------------- */
 
-/* Hits and approaches of every track, from crossings_results_compute. */
-typedef struct crossings_results crossings_results;
+/* Receives track r's crossings (in track order) and the line features it
+ * came near (features[k], near[k]); RM_OK to go on. */
+typedef int (*crossings_emit_fn)(void *ud, size_t r,
+                                 const crossings_hit *hits, size_t n_hits,
+                                 const size_t *features,
+                                 const crossings_near *near, size_t n_near);
+
+/* Progress (0..1); nonzero stops the pass (cancelled). */
+typedef int (*crossings_tick_fn)(void *ud, double fraction);
+
+typedef struct crossings_pass_stats {
+    int threads;     /* threads that worked */
+    size_t examined; /* tracks that came near a line */
+} crossings_pass_stats;
 
 /**
- * Test every track against the grid and detect the crossings of those
- * that come near a line, on a few threads for large inputs.
- * @param[out] out destroy with crossings_results_destroy, also on error.
- * @return RM_OK or RM_ENOMEM.
+ * Test every track against the grid, detect the crossings of those that
+ * come near a line (on a few threads for large inputs), and call `emit`
+ * for every track in order, and `tick` now and then, from the calling
+ * thread only.
+ * @return RM_OK, RM_ENOMEM, RM_ECANCELLED or what emit returned.
  */
-int crossings_results_compute(crossings_results **out,
-                              const crossings_lines *lines,
-                              const crossings_grid *grid,
-                              const crossings_tracks *tracks, double gap_s,
-                              double gap_m, double approach);
-void crossings_results_destroy(crossings_results *results);
-
-/** Threads used, and tracks that came near a line. */
-int crossings_results_threads(const crossings_results *results);
-size_t crossings_results_examined(const crossings_results *results);
-
-/** The crossings of track r, in track order. */
-const crossings_hit *crossings_results_hits(const crossings_results *results,
-                                            size_t r, size_t *n);
-
-/** The line features track r came near: features[k] and near[k]. */
-size_t crossings_results_near(const crossings_results *results, size_t r,
-                              const size_t **features,
-                              const crossings_near **near);
+int crossings_pass_run(const crossings_lines *lines,
+                       const crossings_grid *grid,
+                       const crossings_tracks *tracks, double gap_s,
+                       double gap_m, double approach, crossings_emit_fn emit,
+                       crossings_tick_fn tick, void *ud,
+                       crossings_pass_stats *stats);
 
 #endif

@@ -157,12 +157,12 @@ static void contact(crossings_detector *d, size_t i, size_t g)
         crossings_max(P[1], Q[1]) < crossings_min(A[1], B[1]) ||
         crossings_max(A[1], B[1]) < crossings_min(P[1], Q[1]))
         return;
-    int o1 = crossings_orient_sign(A, B, P);
-    int o2 = crossings_orient_sign(A, B, Q);
+    int o1 = crossings_orient_sign_inline(A, B, P);
+    int o2 = crossings_orient_sign_inline(A, B, Q);
     if (o1 * o2 > 0)
         return;
-    int o3 = crossings_orient_sign(P, Q, A);
-    int o4 = crossings_orient_sign(P, Q, B);
+    int o3 = crossings_orient_sign_inline(P, Q, A);
+    int o4 = crossings_orient_sign_inline(P, Q, B);
     if (o3 * o4 > 0)
         return;
     uint32_t n1, n2;
@@ -331,14 +331,10 @@ static void visit_segment(crossings_detector *d, size_t i)
     double dx = q[0] - p[0], dy = q[1] - p[1];
     double len2 = dx * dx + dy * dy;
     if (len2 <= 4.0 * G->cell * G->cell) {
-        int cx0 = crossings_grid_cx(G, crossings_min(p[0], q[0]));
-        int cy0 = crossings_grid_cy(G, crossings_min(p[1], q[1]));
-        int cx1 = crossings_grid_cx(G, crossings_max(p[0], q[0]));
-        int cy1 = crossings_grid_cy(G, crossings_max(p[1], q[1]));
-        if (crossings_grid_box_count(G, cx0 - G->pad, cy0 - G->pad,
-                                     cx1 + G->pad, cy1 + G->pad) == 0)
-            return;
-        visit_box(d, i, cx0, cy0, cx1, cy1);
+        visit_box(d, i, crossings_grid_cx(G, crossings_min(p[0], q[0])),
+                  crossings_grid_cy(G, crossings_min(p[1], q[1])),
+                  crossings_grid_cx(G, crossings_max(p[0], q[0])),
+                  crossings_grid_cy(G, crossings_max(p[1], q[1])));
         return;
     }
     double len = sqrt(len2);

@@ -13,11 +13,9 @@
 
 #include "crossings_internal.h"
 
-/* epsilon = 2^-53, splitter = 2^27 + 1 (Shewchuk's exactinit for
- * binary64); ccwerrboundA = (3 + 16 epsilon) epsilon. */
-#define EPSILON 1.1102230246251565e-16
+/* splitter = 2^27 + 1 (Shewchuk's exactinit for binary64); the filter's
+ * error bound is in crossings_internal.h. */
 #define SPLITTER 134217729.0
-#define CCW_ERRBOUND_A ((3.0 + 16.0 * EPSILON) * EPSILON)
 
 /* x + y = a + b exactly, x = fl(a + b). */
 static void two_sum(double a, double b, double *x, double *y)
@@ -122,32 +120,19 @@ double crossings_orient2d_naive(const double *a, const double *b,
     return (a[0] - c[0]) * (b[1] - c[1]) - (a[1] - c[1]) * (b[0] - c[0]);
 }
 
+double crossings_orient2d_exact(const double *a, const double *b,
+                                const double *c)
+{
+    return orient2d_exact(a, b, c);
+}
+
 double crossings_orient2d(const double *a, const double *b, const double *c)
 {
-    double detleft = (a[0] - c[0]) * (b[1] - c[1]);
-    double detright = (a[1] - c[1]) * (b[0] - c[0]);
-    double det = detleft - detright;
-    double detsum;
-
-    if (detleft > 0.0) {
-        if (detright <= 0.0)
-            return det;
-        detsum = detleft + detright;
-    } else if (detleft < 0.0) {
-        if (detright >= 0.0)
-            return det;
-        detsum = -detleft - detright;
-    } else {
-        return det;
-    }
-    double errbound = CCW_ERRBOUND_A * detsum;
-    if (det >= errbound || -det >= errbound)
-        return det;
-    return orient2d_exact(a, b, c);
+    return crossings_orient2d_inline(a, b, c);
 }
 
 int crossings_orient_sign(const double *a, const double *b, const double *c)
 {
-    double d = crossings_orient2d(a, b, c);
+    double d = crossings_orient2d_inline(a, b, c);
     return (d > 0.0) - (d < 0.0);
 }

@@ -2,12 +2,15 @@
  * The pass over all tracks: the grid's fast test rejects a track that
  * comes near no line with a few comparisons per vertex; the others are
  * split at gaps and go through the exact detector while their vertices
- * are still in cache. The tracks are cut into contiguous ranges, one per
- * thread (a few threads for large inputs; they read shared, read-only
- * inputs, keep their own detector and results, and never call the host).
- * What stays true: the results do not depend on the number of threads.
+ * are still in cache. Tracks are taken in chunks by a few threads (for
+ * large inputs); the calling thread also hands each finished chunk, in
+ * track order, to `emit`, which is the only place the host is called.
+ * What stays true: the results, and the order they are emitted in, do not
+ * depend on the number of threads.
  */
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,33 +19,40 @@
 #include "routemap/errors.h"
 
 #define MAX_THREADS 4
-#define MIN_PER_THREAD 4096
+#define CHUNK 1024 /* tracks */
 
-typedef struct worker {
-    const crossings_lines *L;
-    const crossings_grid *G;
-    const crossings_tracks *T;
-    double gap_s, gap_m, approach;
-    size_t lo, hi; /* tracks */
-
-    crossings_detector *det;
-    crossings_piece piece;
-
-    size_t *hoff; /* hi - lo + 1 offsets into hits */
+typedef struct chunk {
+    size_t lo, hi;               /* tracks */
+    size_t *hoff;                /* hi - lo + 1 offsets into hits */
     crossings_hit *hits;
     size_t n_hits, cap_hits;
-    size_t *noff; /* hi - lo + 1 offsets into nfeat / near */
+    size_t *noff;                /* hi - lo + 1 offsets into nfeat/near */
     size_t *nfeat;
     crossings_near *near;
     size_t n_near, cap_near, cap_nfeat;
     size_t examined;
     int rc;
-} worker;
+    atomic_int done;
+} chunk;
 
-struct crossings_results {
-    worker w[MAX_THREADS];
-    int n;
-};
+typedef struct pass {
+    const crossings_lines *L;
+    const crossings_grid *G;
+    const crossings_tracks *T;
+    double gap_s, gap_m, approach;
+    chunk *chunks;
+    size_t n_chunks;
+    atomic_size_t next; /* next chunk to take */
+    atomic_int stop;    /* an error: take no more chunks */
+} pass;
+
+/* What one thread owns. */
+typedef struct worker {
+    pass *P;
+    crossings_detector *det;
+    crossings_piece piece;
+    int rc;
+} worker;
 
 static int grow(void **arr, size_t *cap, size_t need, size_t size)
 {
@@ -61,181 +71,215 @@ static int grow(void **arr, size_t *cap, size_t need, size_t size)
     return 0;
 }
 
+static void chunk_free(chunk *c)
+{
+    free(c->hoff);
+    free(c->hits);
+    free(c->noff);
+    free(c->nfeat);
+    free(c->near);
+    c->hoff = c->noff = c->nfeat = NULL;
+    c->hits = NULL;
+    c->near = NULL;
+}
+
 static int on_piece(void *ud, const crossings_piece *piece)
 {
     worker *w = ud;
     return crossings_detect_piece(w->det, piece);
 }
 
-/* Detect track r and append its results. */
-static int track(worker *w, size_t r)
+/* Detect track r and append its results to chunk c. */
+static int track(worker *w, chunk *c, size_t r)
 {
-    const crossings_tracks *T = w->T;
+    const pass *P = w->P;
+    const crossings_tracks *T = P->T;
     crossings_detector_reset(w->det);
     for (size_t k = T->roff[r]; k < T->roff[r + 1]; k++) {
-        int rc = crossings_split_run(&T->runs[k], T->from_points, w->gap_s,
-                                     w->gap_m, &w->piece, on_piece, w);
+        int rc = crossings_split_run(&T->runs[k], T->from_points, P->gap_s,
+                                     P->gap_m, &w->piece, on_piece, w);
         if (rc != RM_OK)
             return rc;
     }
     size_t n;
     const crossings_hit *h = crossings_detector_hits(w->det, &n);
     if (n) {
-        if (grow((void **)&w->hits, &w->cap_hits, w->n_hits + n,
-                 sizeof *w->hits))
+        if (grow((void **)&c->hits, &c->cap_hits, c->n_hits + n,
+                 sizeof *c->hits))
             return RM_ENOMEM;
-        memcpy(w->hits + w->n_hits, h, n * sizeof *h);
-        w->n_hits += n;
+        memcpy(c->hits + c->n_hits, h, n * sizeof *h);
+        c->n_hits += n;
     }
     const size_t *feat;
     const crossings_near *near;
     n = crossings_detector_near(w->det, &feat, &near);
     if (n) {
-        if (grow((void **)&w->near, &w->cap_near, w->n_near + n,
-                 sizeof *w->near) ||
-            grow((void **)&w->nfeat, &w->cap_nfeat, w->n_near + n,
-                 sizeof *w->nfeat))
+        if (grow((void **)&c->near, &c->cap_near, c->n_near + n,
+                 sizeof *c->near) ||
+            grow((void **)&c->nfeat, &c->cap_nfeat, c->n_near + n,
+                 sizeof *c->nfeat))
             return RM_ENOMEM;
         for (size_t k = 0; k < n; k++) {
-            w->nfeat[w->n_near + k] = feat[k];
-            w->near[w->n_near + k] = near[feat[k]];
+            c->nfeat[c->n_near + k] = feat[k];
+            c->near[c->n_near + k] = near[feat[k]];
         }
-        w->n_near += n;
+        c->n_near += n;
     }
     return RM_OK;
+}
+
+static void do_chunk(worker *w, chunk *c)
+{
+    const pass *P = w->P;
+    const crossings_tracks *T = P->T;
+    c->hoff = malloc((c->hi - c->lo + 1) * sizeof *c->hoff);
+    c->noff = malloc((c->hi - c->lo + 1) * sizeof *c->noff);
+    if (!c->hoff || !c->noff) {
+        c->rc = RM_ENOMEM;
+        return;
+    }
+    for (size_t r = c->lo; r < c->hi; r++) {
+        c->hoff[r - c->lo] = c->n_hits;
+        c->noff[r - c->lo] = c->n_near;
+        int may = 0;
+        for (size_t k = T->roff[r]; k < T->roff[r + 1] && !may; k++)
+            may = crossings_grid_run_may_touch(P->G, T->runs[k].xy,
+                                               T->runs[k].n);
+        if (!may)
+            continue;
+        c->examined++;
+        if ((c->rc = track(w, c, r)) != RM_OK)
+            return;
+    }
+    c->hoff[c->hi - c->lo] = c->n_hits;
+    c->noff[c->hi - c->lo] = c->n_near;
+}
+
+/* Take the next chunk and do it. @return 0 when none was left. */
+static int take(worker *w)
+{
+    pass *P = w->P;
+    if (atomic_load(&P->stop))
+        return 0;
+    size_t i = atomic_fetch_add(&P->next, 1);
+    if (i >= P->n_chunks)
+        return 0;
+    chunk *c = &P->chunks[i];
+    if (!w->det)
+        c->rc = crossings_detector_create(&w->det, P->L, P->G, P->approach);
+    if (c->rc == RM_OK)
+        do_chunk(w, c);
+    if (c->rc != RM_OK)
+        atomic_store(&P->stop, 1);
+    atomic_store_explicit(&c->done, 1, memory_order_release);
+    return 1;
 }
 
 static void *work(void *arg)
 {
     worker *w = arg;
-    const crossings_tracks *T = w->T;
-    w->rc = crossings_detector_create(&w->det, w->L, w->G, w->approach);
-    if (w->rc)
-        return NULL;
-    for (size_t r = w->lo; r < w->hi; r++) {
-        w->hoff[r - w->lo] = w->n_hits;
-        w->noff[r - w->lo] = w->n_near;
-        int may = 0;
-        for (size_t k = T->roff[r]; k < T->roff[r + 1] && !may; k++)
-            may = crossings_grid_run_may_touch(w->G, T->runs[k].xy,
-                                               T->runs[k].n);
-        if (!may)
-            continue;
-        w->examined++;
-        if ((w->rc = track(w, r)) != RM_OK)
-            return NULL;
-    }
-    w->hoff[w->hi - w->lo] = w->n_hits;
-    w->noff[w->hi - w->lo] = w->n_near;
+    while (take(w))
+        ;
     return NULL;
 }
 
-void crossings_results_destroy(crossings_results *R)
+static void worker_free(worker *w)
 {
-    if (!R)
-        return;
-    for (int i = 0; i < MAX_THREADS; i++) {
-        worker *w = &R->w[i];
-        crossings_detector_destroy(w->det);
-        free(w->piece.xy);
-        free(w->piece.t);
-        free(w->hoff);
-        free(w->hits);
-        free(w->noff);
-        free(w->nfeat);
-        free(w->near);
-    }
-    free(R);
+    crossings_detector_destroy(w->det);
+    free(w->piece.xy);
+    free(w->piece.t);
 }
 
-int crossings_results_compute(crossings_results **out,
-                              const crossings_lines *L,
-                              const crossings_grid *G,
-                              const crossings_tracks *T, double gap_s,
-                              double gap_m, double approach)
+/* Hand chunk c's tracks to emit, in order. */
+static int emit_chunk(const chunk *c, crossings_emit_fn emit, void *ud)
 {
-    crossings_results *R = calloc(1, sizeof *R);
-    *out = R;
-    if (!R)
-        return RM_ENOMEM;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    int n = cpus > MAX_THREADS ? MAX_THREADS : (cpus < 1 ? 1 : (int)cpus);
-    while (n > 1 && T->n_tracks / (size_t)n < MIN_PER_THREAD)
-        n--;
-    R->n = n;
-    for (int i = 0; i < n; i++) {
-        worker *w = &R->w[i];
-        w->L = L;
-        w->G = G;
-        w->T = T;
-        w->gap_s = gap_s;
-        w->gap_m = gap_m;
-        w->approach = approach;
-        w->lo = T->n_tracks * (size_t)i / (size_t)n;
-        w->hi = T->n_tracks * (size_t)(i + 1) / (size_t)n;
-        w->hoff = calloc(w->hi - w->lo + 1, sizeof *w->hoff);
-        w->noff = calloc(w->hi - w->lo + 1, sizeof *w->noff);
-        if (!w->hoff || !w->noff)
-            return RM_ENOMEM;
+    for (size_t r = c->lo; r < c->hi; r++) {
+        size_t k = r - c->lo;
+        size_t nh = c->hoff[k + 1] - c->hoff[k];
+        size_t nn = c->noff[k + 1] - c->noff[k];
+        int rc = emit(ud, r, nh ? c->hits + c->hoff[k] : NULL, nh,
+                      nn ? c->nfeat + c->noff[k] : NULL,
+                      nn ? c->near + c->noff[k] : NULL, nn);
+        if (rc != RM_OK)
+            return rc;
     }
-    pthread_t th[MAX_THREADS];
-    int started = 0;
-    for (int i = 1; i < n; i++) {
-        if (pthread_create(&th[i], NULL, work, &R->w[i]) != 0)
-            break;
-        started = i;
-    }
-    /* This thread takes the first range, and any a thread could not. */
-    work(&R->w[0]);
-    for (int i = started + 1; i < n; i++)
-        work(&R->w[i]);
-    for (int i = 1; i <= started; i++)
-        pthread_join(th[i], NULL);
-    R->n = n;
-    for (int i = 0; i < n; i++)
-        if (R->w[i].rc)
-            return R->w[i].rc;
     return RM_OK;
 }
 
-int crossings_results_threads(const crossings_results *R)
+int crossings_pass_run(const crossings_lines *L, const crossings_grid *G,
+                       const crossings_tracks *T, double gap_s, double gap_m,
+                       double approach, crossings_emit_fn emit,
+                       crossings_tick_fn tick, void *ud,
+                       crossings_pass_stats *stats)
 {
-    return R->n;
-}
+    pass P;
+    memset(&P, 0, sizeof P);
+    P.L = L;
+    P.G = G;
+    P.T = T;
+    P.gap_s = gap_s;
+    P.gap_m = gap_m;
+    P.approach = approach;
+    P.n_chunks = (T->n_tracks + CHUNK - 1) / CHUNK;
+    atomic_init(&P.next, 0);
+    atomic_init(&P.stop, 0);
+    memset(stats, 0, sizeof *stats);
+    P.chunks = calloc(P.n_chunks ? P.n_chunks : 1, sizeof *P.chunks);
+    if (!P.chunks)
+        return RM_ENOMEM;
+    for (size_t i = 0; i < P.n_chunks; i++) {
+        P.chunks[i].lo = i * CHUNK;
+        P.chunks[i].hi = i + 1 == P.n_chunks ? T->n_tracks : (i + 1) * CHUNK;
+        atomic_init(&P.chunks[i].done, 0);
+    }
 
-size_t crossings_results_examined(const crossings_results *R)
-{
-    size_t n = 0;
-    for (int i = 0; i < R->n; i++)
-        n += R->w[i].examined;
-    return n;
-}
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int n = cpus > MAX_THREADS ? MAX_THREADS : (cpus < 1 ? 1 : (int)cpus);
+    if ((size_t)n > P.n_chunks / 4)
+        n = (int)(P.n_chunks / 4) > 1 ? (int)(P.n_chunks / 4) : 1;
+    worker w[MAX_THREADS];
+    pthread_t th[MAX_THREADS];
+    memset(w, 0, sizeof w);
+    int started = 0;
+    for (int i = 0; i < n; i++)
+        w[i].P = &P;
+    for (int i = 1; i < n; i++) {
+        if (pthread_create(&th[i], NULL, work, &w[i]) != 0)
+            break;
+        started = i;
+    }
 
-static const worker *owner(const crossings_results *R, size_t r)
-{
-    for (int i = 0; i < R->n; i++)
-        if (r < R->w[i].hi)
-            return &R->w[i];
-    return &R->w[R->n - 1];
-}
-
-const crossings_hit *crossings_results_hits(const crossings_results *R,
-                                            size_t r, size_t *n)
-{
-    const worker *w = owner(R, r);
-    size_t k = r - w->lo;
-    *n = w->hoff[k + 1] - w->hoff[k];
-    return *n ? w->hits + w->hoff[k] : NULL;
-}
-
-size_t crossings_results_near(const crossings_results *R, size_t r,
-                              const size_t **features,
-                              const crossings_near **near)
-{
-    const worker *w = owner(R, r);
-    size_t k = r - w->lo;
-    size_t n = w->noff[k + 1] - w->noff[k];
-    *features = n ? w->nfeat + w->noff[k] : NULL;
-    *near = n ? w->near + w->noff[k] : NULL;
-    return n;
+    /* This thread emits finished chunks in order, and works on chunks
+     * while the next one to emit is not finished. */
+    int rc = RM_OK;
+    size_t next_emit = 0;
+    while (next_emit < P.n_chunks) {
+        chunk *c = &P.chunks[next_emit];
+        if (atomic_load_explicit(&c->done, memory_order_acquire)) {
+            rc = c->rc;
+            if (rc == RM_OK)
+                rc = emit_chunk(c, emit, ud);
+            stats->examined += c->examined;
+            chunk_free(c);
+            next_emit++;
+            if (rc == RM_OK && tick &&
+                tick(ud, (double)next_emit / (double)P.n_chunks))
+                rc = RM_ECANCELLED;
+            if (rc != RM_OK)
+                break;
+            continue;
+        }
+        if (!take(&w[0]))
+            sched_yield(); /* another thread is on chunk next_emit */
+    }
+    atomic_store(&P.stop, 1);
+    for (int i = 1; i <= started; i++)
+        pthread_join(th[i], NULL);
+    for (size_t i = 0; i < P.n_chunks; i++)
+        chunk_free(&P.chunks[i]);
+    for (int i = 0; i < n; i++)
+        worker_free(&w[i]);
+    free(P.chunks);
+    stats->threads = started + 1;
+    return rc;
 }
