@@ -739,9 +739,7 @@ static void footer(cairo_t *cr, PangoContext *pctx, const rm__page_plan *pp)
     snprintf(line, sizeof line,
              "Projection: %s \u00b7 graticule WGS 84 \u00b7 magnetic "
              "declination WMM2025 \u00b7 routemap %s",
-             d->crs_name && *d->crs_name && strcmp(d->crs_name, "unknown")
-                 ? d->crs_name
-                 : d->crs,
+             pp->crs_label,
              d->program_version && *d->program_version ? d->program_version
                                                        : RM_VERSION_STRING);
     text_at(cr, pctx, line, 6, 0, 0, &GREY, F->x, F->y + 10.5, LEFT, F->w);

@@ -354,6 +354,7 @@ int rm__plan_page(rm__render_state *rs, rm__page_plan *pp,
     pp->doc = doc;
     pp->pg = pg;
     pp->atlas_row = atlas_row;
+    pp->crs_label = rs->crs_label;
     if (rm__layout_page(&pp->lay, pg->paper, pg->landscape))
         return rm__error(ctx, RM_EINVAL, NULL,
                          "page %d: unknown paper '%s'; use A4, A3 or Letter",

@@ -292,7 +292,8 @@ static void pdf_date(int64_t ms, char *out, size_t cap)
 }
 
 static int check_doc(rm_context *ctx, const rm_render_doc *doc,
-                     const rm_render_output *out, int *out_pages)
+                     const rm_render_output *out, int *out_pages,
+                     char **out_crs_label)
 {
     if (!doc || !out)
         return rm__error(ctx, RM_EINVAL, NULL,
@@ -334,7 +335,20 @@ static int check_doc(rm_context *ctx, const rm_render_doc *doc,
     if (rc)
         return rc;
     int geo = rm_crs_is_geographic(crs);
+    /* The footer names the projection: the given name, else PROJ's with
+     * the definition when that is short ("EPSG:32631"). */
+    const char *pn = rm_crs_name(crs);
+    if (doc->crs_name && *doc->crs_name)
+        *out_crs_label = rm__strdup(doc->crs_name);
+    else if (pn && *pn && strcmp(pn, "unknown") && strlen(doc->crs) < 24)
+        *out_crs_label = rm__asprintf("%s (%s)", pn, doc->crs);
+    else if (pn && *pn && strcmp(pn, "unknown"))
+        *out_crs_label = rm__strdup(pn);
+    else
+        *out_crs_label = rm__strdup(doc->crs);
     rm_crs_destroy(crs);
+    if (!*out_crs_label)
+        return rm__error(ctx, RM_ENOMEM, NULL, "out of memory");
     if (geo)
         return rm__error(ctx, RM_ECRS, NULL,
                          "map CRS %s is geographic (degrees); maps are drawn "
@@ -399,15 +413,20 @@ int rm__render_recorded(rm_context *ctx, const rm_render_doc *doc,
     if (rec)
         memset(rec, 0, sizeof *rec);
     int count = 0;
-    int rc = check_doc(ctx, doc, out, &count);
-    if (rc)
+    char *crs_label = NULL;
+    int rc = check_doc(ctx, doc, out, &count, &crs_label);
+    if (rc) {
+        free(crs_label);
         return rc;
-    rm__render_state rs = {ctx, doc, NULL, DENSE_POINTS};
+    }
+    rm__render_state rs = {ctx, doc, NULL, DENSE_POINTS, crs_label};
     rs.pctx = rm__text_context();
-    if (!rs.pctx)
+    if (!rs.pctx) {
+        free(crs_label);
         return rm__error(ctx, RM_ERENDER, NULL,
                          "pango has no fonts; install fonts-noto-core and "
                          "fonts-dejavu-core");
+    }
     double dpi = out->png_dpi > 0 ? out->png_dpi : 150;
     pending files = {NULL, 0, 0};
     cairo_surface_t *pdf = NULL;
@@ -560,6 +579,7 @@ int rm__render_recorded(rm_context *ctx, const rm_render_doc *doc,
     if (rc)
         goto fail;
     g_object_unref(rs.pctx);
+    free(crs_label);
     return pending_commit(ctx, &files);
 fail:
     if (pcr)
@@ -570,6 +590,7 @@ fail:
     }
     pending_abort(&files);
     g_object_unref(rs.pctx);
+    free(crs_label);
     if (rec)
         rm__render_record_free(rec);
     return rc;

@@ -391,6 +391,7 @@ typedef struct rm__page_plan {
     int number, count;      /* 1-based page number, pages in document */
     const rm_render_doc *doc;
     const rm_render_page *pg;
+    const char *crs_label;  /* the projection as the footer names it */
     long atlas_row;         /* the page's atlas feature, -1 when none */
     char *title, *subtitle; /* owned */
     rm__layout lay;
@@ -433,6 +434,7 @@ typedef struct rm__render_state {
     const rm_render_doc *doc;
     PangoContext *pctx;
     size_t dense_threshold;
+    const char *crs_label;   /* the projection as the footer names it */
 } rm__render_state;
 
 /**
