@@ -128,7 +128,11 @@ static stamp *make_stamp(uint64_t key, const rm__symbol *sym, double size_px,
 static int cache_get(stamp_cache *c, int cls, const rm__symbol *sym,
                      double size_px, double k, int qx, int qy)
 {
-    int sq = (int)lround(size_px * 8); /* 1/8 px steps */
+    /* Sizes in 1/8 px steps; coarser for big markers, where it does not
+     * show, so size-by-value layers keep a small set of stamps. */
+    int sq = size_px <= 24   ? (int)lround(size_px * 8)
+             : size_px <= 96 ? (int)lround(size_px * 2) * 4
+                             : (int)lround(size_px) * 8;
     if (sq < 1)
         sq = 1;
     if (sq > 8 * 400)
@@ -299,6 +303,10 @@ int rm__stamp_points(rm_context *ctx, cairo_surface_t *img,
             double fx = floor(X), fy = floor(Y);
             int qx = (int)((X - fx) * PHASES + 0.5);
             int qy = (int)((Y - fy) * PHASES + 0.5);
+            if (size_px > 24) { /* big markers: whole pixels are enough */
+                qx = qx >= PHASES / 2 ? PHASES : 0;
+                qy = qy >= PHASES / 2 ? PHASES : 0;
+            }
             int ix = (int)fx, iy = (int)fy;
             if (qx == PHASES) {
                 qx = 0;
