@@ -259,7 +259,7 @@ static void title_block(cairo_t *cr, PangoContext *pctx,
 
 /* ---- legend ----------------------------------------------------------- */
 
-enum { ROW_TITLE, ROW_SYMBOL, ROW_RAMP, ROW_NOTE };
+enum { ROW_TITLE, ROW_SYMBOL, ROW_RAMP, ROW_NOTE, ROW_SIZE };
 
 typedef struct row {
     int kind;
@@ -267,6 +267,7 @@ typedef struct row {
     int cls;
     char text[256];
     int bold, indent;
+    double size; /* ROW_SIZE: marker width, pt */
 } row;
 
 #define MAX_ROWS 128
@@ -372,6 +373,29 @@ static void ramp_bar(cairo_t *cr, PangoContext *pctx, const rm__plan_layer *pl,
     text_at(cr, pctx, b, 5.5, 0, 0, &GREY, x + w, y + 6.5, RIGHT, 0);
 }
 
+/* Proportional symbols: three sizes with the values they stand for. */
+static size_t size_rows(const rm__plan_layer *pl, row *rows, size_t n)
+{
+    const rm__resolved *r = &pl->res;
+    if (r->size_field < 0 || !(r->size_dmax > r->size_dmin))
+        return n;
+    const rm__style *st = pl->style;
+    double ts[3] = {1, 0.25, 0};
+    for (int i = 0; i < 3 && n < MAX_ROWS - 1; i++) {
+        row *w = &rows[n++];
+        memset(w, 0, sizeof *w);
+        w->kind = ROW_SIZE;
+        w->pl = pl;
+        w->indent = 1;
+        double v = r->size_dmin + (r->size_dmax - r->size_dmin) * ts[i];
+        w->size = r->size_scale *
+                  (st->size_min + (st->size_max - st->size_min) * sqrt(ts[i]));
+        snprintf(w->text, sizeof w->text, "%s %.4g",
+                 st->size_field ? st->size_field : "", v);
+    }
+    return n;
+}
+
 static size_t legend_rows(const rm__page_plan *pp, row *rows)
 {
     size_t n = 0;
@@ -400,6 +424,7 @@ static size_t legend_rows(const rm__page_plan *pp, row *rows)
             snprintf(w->text, sizeof w->text, "%s (%zu)", pl->title,
                      r->n_in_view);
             n++;
+            n = size_rows(pl, rows, n);
             continue;
         }
         w->kind = ROW_TITLE;
@@ -420,6 +445,7 @@ static size_t legend_rows(const rm__page_plan *pp, row *rows)
                      r->class_labels[c] ? r->class_labels[c] : "",
                      r->counts[c]);
         }
+        n = size_rows(pl, rows, n);
     }
     if (pp->pg->note && *pp->pg->note) {
         memset(&rows[n], 0, sizeof rows[n]);
@@ -449,7 +475,9 @@ static void legend(cairo_t *cr, PangoContext *pctx, const rm__page_plan *pp)
     double top = L->y + 16, bottom = L->y + L->h;
     double heights[MAX_ROWS], total = 0;
     for (size_t i = 0; i < n; i++) {
-        heights[i] = rows[i].kind == ROW_RAMP ? 16 : ROW_H;
+        heights[i] = rows[i].kind == ROW_RAMP ? 16
+                     : rows[i].kind == ROW_SIZE ? fmax(ROW_H, rows[i].size + 2)
+                                                : ROW_H;
         total += heights[i];
     }
     int cols = total > bottom - top ? 2 : 1;
@@ -483,6 +511,19 @@ static void legend(cairo_t *cr, PangoContext *pctx, const rm__page_plan *pp)
         case ROW_RAMP:
             ramp_bar(cr, pctx, w->pl, ix + 4, y + 1, fmin(cw - 16, 110));
             break;
+        case ROW_SIZE: {
+            rm__symbol sym = w->pl->res.classes[0];
+            if (w->pl->res.n_classes > 1) { /* neutral grey: size only */
+                rm__rgba g = {0.55, 0.55, 0.55, 1};
+                sym.fill = g;
+            }
+            double hgt = heights[i];
+            rm__marker_draw(cr, &sym, ix + 8, y + hgt / 2, w->size);
+            text_at(cr, pctx, w->text, 7, 0, 0, &INK,
+                    ix + fmax(20, w->size + 6), y + hgt / 2 - 4.5, LEFT,
+                    cw - (ix - x) - 24);
+            break;
+        }
         case ROW_NOTE:
             text_at(cr, pctx, w->text, 6.5, 0, 1, &GREY, x, y + 2, LEFT,
                     cw - 4);

@@ -68,8 +68,10 @@ int main(int argc, char **argv)
     p1[n1++] = l_cells;
     p1[n1++] = l_trk;
     p1[n1++] = l_inc;
+    rm_render_layer l_vic = {inc, "Incidents by victims", "incidents-by-victims",
+                             0, NULL, NULL};
     p2[n2++] = l_trk;
-    p2[n2++] = l_inc;
+    p2[n2++] = l_vic;
     p2[n2++] = l_pat;
     p3[n3++] = l_dens;
     p3[n3++] = l_pat;
