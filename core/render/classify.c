@@ -306,6 +306,19 @@ static int explicit_classes(rm_context *ctx, rm__resolved *r)
     return RM_OK;
 }
 
+typedef struct size_key {
+    double size;
+    size_t row;
+} size_key;
+
+static int cmp_size_key(const void *a, const void *b)
+{
+    const size_key *x = a, *y = b;
+    if (x->size != y->size)
+        return x->size < y->size ? 1 : -1;
+    return (x->row > y->row) - (x->row < y->row);
+}
+
 int rm__resolve(rm_context *ctx, rm__resolved *out, const rm__style *style,
                 const rm_layer *layer, const char *label_field,
                 rm_bbox view, const char *page_name)
@@ -487,6 +500,21 @@ int rm__resolve(rm_context *ctx, rm__resolved *out, const rm__style *style,
         }
         out->size_dmin = lo;
         out->size_dmax = hi;
+        /* Proportional symbols: big ones first, so small ones stay seen. */
+        size_key *keys = rm_mallocarray(nf ? nf : 1, sizeof *keys);
+        out->order = rm_mallocarray(nf ? nf : 1, sizeof *out->order);
+        if (!keys || !out->order) {
+            free(keys);
+            return rm__error(ctx, RM_ENOMEM, NULL, "out of memory");
+        }
+        for (size_t f = 0; f < nf; f++) {
+            keys[f].size = rm__resolved_size(out, f);
+            keys[f].row = f;
+        }
+        qsort(keys, nf, sizeof *keys, cmp_size_key);
+        for (size_t f = 0; f < nf; f++)
+            out->order[f] = keys[f].row;
+        free(keys);
     }
     return RM_OK;
 }
@@ -526,5 +554,6 @@ void rm__resolved_free(rm__resolved *r)
     free(r->row_class);
     free(r->in_view);
     free(r->counts);
+    free(r->order);
     memset(r, 0, sizeof *r);
 }

@@ -538,7 +538,8 @@ static void draw_points(cairo_t *cr, const rm__xf *xf, const rm__resolved *r,
     const double *xy = rm_layer_xy(l);
     size_t nf = rm_layer_feature_count(l);
     box g = guard_of(xf);
-    for (size_t f = 0; f < nf; f++) {
+    for (size_t k = 0; k < nf; k++) {
+        size_t f = r->order ? r->order[k] : k;
         if (!r->in_view[f] || r->row_class[f] < 0 || (show && !show[f]))
             continue;
         const rm__symbol *sym = &r->classes[r->row_class[f]];

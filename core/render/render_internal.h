@@ -257,6 +257,8 @@ typedef struct rm__resolved {
     double size_dmin, size_dmax; /* data range of the size field */
     double rvmin, rvmax;  /* raster: value range used */
     double size_scale;    /* markers drawn at this share of their size */
+    size_t *order;        /* drawing order of rows (NULL: data order);
+                             proportional symbols: biggest first */
     int label_col;        /* column labelling features, or -1 */
     int prio_col;         /* label priority column, or -1 */
 } rm__resolved;

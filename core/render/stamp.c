@@ -283,8 +283,10 @@ int rm__stamp_points(rm_context *ctx, cairo_surface_t *img,
     int rc = RM_OK;
     if (!tile_start)
         goto oom;
-    /* Pass 1: each visible point's stamp and position, in data order. */
-    for (size_t f = 0; f < nf; f++) {
+    /* Pass 1: each visible point's stamp and position, in drawing order
+     * (data order, or biggest first for proportional symbols). */
+    for (size_t k = 0; k < nf; k++) {
+        size_t f = r->order ? r->order[k] : k;
         int cls = r->row_class[f];
         if (!r->in_view[f] || cls < 0 || (show && !show[f]))
             continue;
