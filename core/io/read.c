@@ -111,6 +111,16 @@ static const char *find_column(OGRFeatureDefnH defn, const char *const *names)
     return NULL;
 }
 
+/* How many columns are called `name` (case-insensitive). */
+static int column_count(OGRFeatureDefnH defn, const char *name)
+{
+    int n = OGR_FD_GetFieldCount(defn), k = 0;
+    for (int i = 0; name && i < n; i++)
+        k += strcasecmp(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)),
+                        name) == 0;
+    return k;
+}
+
 /* Open options that make the CSV driver build point or WKT geometries. */
 static int csv_options(rd_reader *r, char ***oo)
 {
@@ -160,6 +170,17 @@ static int csv_options(rd_reader *r, char ***oo)
             free(list);
         }
     }
+    /* GDAL's CSV driver loses track of a repeated geometry column (and
+     * can crash reading it): refuse the ambiguity. */
+    const char *twice = column_count(defn, x) > 1   ? x
+                        : column_count(defn, y) > 1 ? y
+                        : column_count(defn, w) > 1 ? w
+                                                    : NULL;
+    if (!rc && twice)
+        rc = rd_error(r, RM_EDATA_GEOM, -1,
+                      "the CSV has more than one column named '%s', so its "
+                      "coordinates are ambiguous; rename the extra columns",
+                      twice);
     if (!rc) {
         if (w) {
             *oo = CSLSetNameValue(*oo, "GEOM_POSSIBLE_NAMES", w);
