@@ -618,6 +618,40 @@ static void test_byte_identical(void **state)
     }
 }
 
+/* Two separate processes (other heap addresses, font caches built anew)
+ * write the same bytes too. */
+static void test_identical_across_processes(void **state)
+{
+    (void)state;
+    const char *demo = RM_BINARY_DIR "/bin/render_sahel_demo";
+    if (access(demo, X_OK) != 0) {
+        skip();
+        return;
+    }
+    const char *dirs[2] = {"proc1", "proc2"};
+    for (int i = 0; i < 2; i++) {
+        char cmd[2048];
+        snprintf(cmd, sizeof cmd, "mkdir -p '%s/%s' && '%s' '%s/%s' 40",
+                 fx_tmpdir(), dirs[i], demo, fx_tmpdir(), dirs[i]);
+        assert_int_equal(system(cmd), 0);
+    }
+    const char *files[] = {"briefing.pdf", "page-01.png", "page-02.png",
+                           "page-03.png"};
+    for (size_t i = 0; i < 4; i++) {
+        char a[1024], b[1024];
+        snprintf(a, sizeof a, "%s/%s/%s", fx_tmpdir(), dirs[0], files[i]);
+        snprintf(b, sizeof b, "%s/%s/%s", fx_tmpdir(), dirs[1], files[i]);
+        size_t la = 0, lb = 0;
+        unsigned char *da = fx_read_file(a, &la), *db = fx_read_file(b, &lb);
+        assert_non_null(da);
+        assert_non_null(db);
+        assert_int_equal(la, lb);
+        assert_memory_equal(da, db, la);
+        free(da);
+        free(db);
+    }
+}
+
 /* ---- text -------------------------------------------------------------- */
 
 static void test_glyphs(void **state)
@@ -1221,6 +1255,7 @@ int main(void)
     const struct CMUnitTest sahel_tests[] = {
         cmocka_unit_test(test_sahel_document),
         cmocka_unit_test(test_byte_identical),
+        cmocka_unit_test(test_identical_across_processes),
     };
     int rc = cmocka_run_group_tests_name("render", tests, NULL, NULL);
     rc += cmocka_run_group_tests_name("render_sahel", sahel_tests,
