@@ -37,7 +37,9 @@ cc -O2 -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
   -o "$build/bench_crossings"
 
 echo "crossings benchmark: $tracks tracks x $verts vertices"
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+echo "machine: $(nproc) cores, $cpu,"
+echo "  load average $(cut -d' ' -f1-3 /proc/loadavg)"
 "$build/bench_crossings" run "$tracks" "$verts" | sed 's/^/  /'
 
 [ "${RM_BENCH_NO_PG:-}" = 1 ] && exit 0

@@ -115,11 +115,12 @@ static const char HELP[] =
     "layer's id role when mapped, else the source feature id.\n"
     "\n"
     "SPEED\n"
-    "  The line segments are put in a uniform grid once; a track is "
-    "examined closely only when one of its segments lies in or next to a "
-    "grid cell that holds a line segment (a summed-area table answers each "
-    "box test with four reads), so tracks far from the lines cost one pass "
-    "over their vertices.";
+    "  The line segments are put in a uniform grid once, with each cell's "
+    "distance to the nearest cell that holds a segment. A track is checked "
+    "against a safe box around its last anchor vertex with four "
+    "comparisons per vertex and is examined exactly only where it comes "
+    "into cells next to a line; tracks are processed in chunks on a few "
+    "threads for large inputs, with the same results as on one.";
 
 static const rm_param_desc PARAMS[] = {
     {"tracks", RM_PARAM_LAYER, NULL, NULL, 1, NAN, NAN, NULL,

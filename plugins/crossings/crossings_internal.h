@@ -189,8 +189,9 @@ int crossings_grid_safe(const crossings_grid *g, double x, double y,
 
 /* The safe box of (x, y) as crossings_grid_safe gives it, or an empty box
  * (x0 > x1) when there is none. Inline: the fast paths call it often. */
-static inline void crossings_grid_safe_box(const crossings_grid *g, double x, double y,
-                            crossings_box *b)
+static inline void crossings_grid_safe_box(const crossings_grid *g,
+                                           double x, double y,
+                                           crossings_box *b)
 {
     int cx = crossings_grid_cx(g, x), cy = crossings_grid_cy(g, y);
     if (cx < 0 || cy < 0 || cx >= g->w || cy >= g->h) {

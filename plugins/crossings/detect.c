@@ -169,8 +169,10 @@ static void contact(crossings_detector *d, size_t i, size_t g)
     if (o1 == 0 && o2 == 0) {
         /* Collinear: compare along an axis the line segment spans. */
         int ax = A[0] != B[0] ? 0 : 1;
-        double lo = crossings_max(crossings_min(A[ax], B[ax]), crossings_min(P[ax], Q[ax]));
-        double hi = crossings_min(crossings_max(A[ax], B[ax]), crossings_max(P[ax], Q[ax]));
+        double lo = crossings_max(crossings_min(A[ax], B[ax]),
+                                  crossings_min(P[ax], Q[ax]));
+        double hi = crossings_min(crossings_max(A[ax], B[ax]),
+                                  crossings_max(P[ax], Q[ax]));
         if (lo > hi)
             return;
         collinear_node(d, i, g, ax, lo, &n1);

@@ -62,8 +62,8 @@ static void cover_segment(crossings_grid *g, const double *p,
     double len = hypot(dx, dy);
     int box[4];
     if (len <= 2.0 * g->cell) {
-        cell_box(g, crossings_min(p[0], q[0]), crossings_min(p[1], q[1]), crossings_max(p[0], q[0]),
-                 crossings_max(p[1], q[1]), box);
+        cell_box(g, crossings_min(p[0], q[0]), crossings_min(p[1], q[1]),
+                 crossings_max(p[0], q[0]), crossings_max(p[1], q[1]), box);
         fn(g, box, seg, ud);
         return;
     }

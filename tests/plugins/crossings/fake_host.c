@@ -30,6 +30,8 @@ struct fh_step {
     char log[16384];
     char *note_key[FH_MAX], *note_val[FH_MAX];
     size_t n_notes;
+    int cancel_after; /* -1: never */
+    int cancel_calls;
 };
 
 static char *dup(const char *s)
@@ -127,8 +129,8 @@ static void fh_progress(rm_step *step, double f)
 
 static int fh_cancelled(rm_step *step)
 {
-    (void)step;
-    return 0;
+    fh_step *s = (fh_step *)step;
+    return s->cancel_after >= 0 && s->cancel_calls++ >= s->cancel_after;
 }
 
 static int fh_fail(rm_step *step, int code, const char *fmt, ...)
@@ -327,8 +329,10 @@ const rm_host_api *fh_api(void)
 fh_step *fh_step_create(const rm_plugin_desc *desc)
 {
     fh_step *s = calloc(1, sizeof *s);
-    if (s)
+    if (s) {
         s->desc = desc;
+        s->cancel_after = -1;
+    }
     return s;
 }
 
@@ -378,6 +382,12 @@ rm_layer *fh_output(fh_step *s, const char *name)
         if (strcmp(s->desc->outputs[i].name, name) == 0)
             return s->outputs[i];
     return NULL;
+}
+
+void fh_cancel_after(fh_step *s, int n)
+{
+    s->cancel_after = n;
+    s->cancel_calls = 0;
 }
 
 const char *fh_failure(const fh_step *s)

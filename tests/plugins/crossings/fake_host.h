@@ -29,6 +29,9 @@ int fh_run(fh_step *s);
 /** The output `name`, or NULL when the plugin did not create it. */
 rm_layer *fh_output(fh_step *s, const char *name);
 
+/** api->cancelled answers 1 from its (n+1)-th call on; -1: never. */
+void fh_cancel_after(fh_step *s, int n);
+
 /** The message given to api->fail, or "". */
 const char *fh_failure(const fh_step *s);
 

@@ -241,7 +241,7 @@ static void test_descriptor(void **state)
         assert_string_equal(DESC.outputs[i].name, outs[i]);
 }
 
-/* ---- the semantic rules --------------------------------------------------- */
+/* ---- the semantic rules ------------------------------------------------ */
 
 /* A plain crossing: (5,5) -> (5,-5) at times 1000 s and 2000 s meets the
  * line at (5,0): from N to S, 5 m along it, at right angles, halfway in
@@ -801,7 +801,7 @@ static void test_line_track_gaps(void **state)
     rm_layer_destroy(li);
 }
 
-/* ---- outputs ---------------------------------------------------------------- */
+/* ---- outputs ----------------------------------------------------------- */
 
 /* segments: a 12 km line in 5 km pieces [0,5) [5,10) [10,12]. Crossings
  * at x = 1 km (N->S), 5 km exactly (N->S, belongs to [5,10)), 6 km
@@ -973,6 +973,17 @@ static void test_errors(void **state)
     rm_layer_destroy(odd);
     rm_layer_destroy(pts);
     rm_layer_destroy(poly);
+
+    /* Cancellation, before the pass and at its first progress report. */
+    for (int n = 0; n < 2; n++) {
+        fh_step *s = fh_step_create(&DESC);
+        fh_set_layer(s, "tracks", tr);
+        fh_set_layer(s, "lines", li);
+        fh_cancel_after(s, n);
+        assert_int_equal(fh_run(s), RM_ECANCELLED);
+        assert_non_null(strstr(fh_failure(s), "cancelled"));
+        fh_step_destroy(s);
+    }
     rm_layer_destroy(tr);
     rm_layer_destroy(li);
 }
