@@ -11,8 +11,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include <proj.h>
+
 #include "render_internal.h"
 #include "routemap/crs.h"
+#include "util/context_internal.h"
 #include "util/util.h"
 
 static int bbox_ok(rm_bbox b)
@@ -124,6 +127,22 @@ static int wrap_error(rm_context *ctx, int rc, const char *page,
                      layer ? layer : "?", msg);
 }
 
+/* 1 when CRS definitions `a` and `b` are the same CRS (PROJ decides when
+ * the texts differ); an unknown CRS ("") is taken to be the map's. */
+static int same_crs(rm_context *ctx, const char *a, const char *b)
+{
+    if (!a || !*a || !b || !*b || !strcmp(a, b))
+        return 1;
+    PJ *pa = proj_create(ctx->proj, a), *pb = proj_create(ctx->proj, b);
+    int same = pa && pb &&
+               proj_is_equivalent_to_with_ctx(
+                   ctx->proj, pa, pb,
+                   PJ_COMP_EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS);
+    proj_destroy(pa);
+    proj_destroy(pb);
+    return same;
+}
+
 static int plan_layers(rm__render_state *rs, rm__page_plan *pp)
 {
     rm_context *ctx = rs->ctx;
@@ -150,6 +169,14 @@ static int plan_layers(rm__render_state *rs, rm__page_plan *pp)
                              "give every page layer its data",
                              pp->title, i + 1);
         const char *lname = rm_layer_name(rl->layer);
+        if (!same_crs(ctx, rm_layer_crs(rl->layer), rs->doc->crs)) {
+            rm_location loc = rm__loc_data(NULL, lname, -1);
+            return rm__error(ctx, RM_ECRS, &loc,
+                             "page '%s': the layer is in %s but the map in "
+                             "%s; reproject it into the map CRS first",
+                             pp->title, rm_layer_crs(rl->layer),
+                             rs->doc->crs);
+        }
         if (rl->title && *rl->title) {
             pl->title = rl->title;
         } else {

@@ -987,6 +987,17 @@ static void test_fail_loudly(void **state)
     doc.crs = crs;
     rl.style = "default-density";
     assert_int_equal(rm_render(ctx, &doc, &out), RM_EDATA_TYPE);
+    /* A layer in another CRS than the map would land in the wrong place:
+     * refused. The same CRS written differently is accepted. */
+    rl.style = "dot";
+    pg.paper = "A4";
+    assert_int_equal(rm_layer_set_crs(l, "EPSG:4326"), RM_OK);
+    assert_int_equal(rm_render(ctx, &doc, &out), RM_ECRS);
+    assert_non_null(strstr(rm_errmsg(ctx), "reproject"));
+    assert_int_equal(rm_layer_set_crs(l, "+proj=utm +zone=31 +datum=WGS84 "
+                                         "+units=m +no_defs +type=crs"),
+                     RM_OK);
+    assert_int_equal(rm_render(ctx, &doc, &out), RM_OK);
     rm_layer_destroy(l);
     free(pdf);
 }
