@@ -356,6 +356,13 @@ static int plan_marginalia(rm__render_state *rs, rm__page_plan *pp)
                 il = pp->layers[i].rl->layer;
         rm_bbox e = grow(pp->xf.ext, 0.3, 0);
         int have = 1;
+        if (il && !same_crs(ctx, rm_layer_crs(il), doc->crs)) {
+            rm_location loc = rm__loc_data(NULL, rm_layer_name(il), -1);
+            return rm__error(ctx, RM_ECRS, &loc,
+                             "page '%s': the inset layer is in %s but the "
+                             "map in %s; reproject it first",
+                             pp->title, rm_layer_crs(il), doc->crs);
+        }
         if (il && rm_layer_geom_type(il) == RM_GEOM_POLYGON) {
             rm_bbox le = rm_layer_extent(il);
             bbox_union(&e, &have, le);
@@ -390,6 +397,14 @@ int rm__plan_page(rm__render_state *rs, rm__page_plan *pp,
     int have = 0;
     if (atlas_row >= 0) {
         const rm_layer *al = pg->atlas;
+        if (!same_crs(ctx, rm_layer_crs(al), doc->crs)) {
+            rm_location loc = rm__loc_data(NULL, rm_layer_name(al), -1);
+            return rm__error(ctx, RM_ECRS, &loc,
+                             "atlas page '%s': the atlas layer is in %s but "
+                             "the map in %s; reproject it first",
+                             pg->title ? pg->title : "", rm_layer_crs(al),
+                             doc->crs);
+        }
         int field = pg->atlas_title_field
                         ? rm_layer_field_index(al, pg->atlas_title_field)
                         : -1;
