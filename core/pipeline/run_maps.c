@@ -6,6 +6,7 @@
  */
 #include <dirent.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -37,10 +38,29 @@ static int in_value(const rm__spec_value *v, const char *name)
     return 0;
 }
 
+/* "step.output" -> "<plugin>.<output>", the role of a step output's
+ * default style; NULL for briefing layers (their name is their role).
+ * Written into `buf`. */
+static const char *output_role(const rm__run *r, const char *ref, char *buf,
+                               size_t cap)
+{
+    const char *dot = strchr(ref, '.');
+    const rm__spec *s = r->b->spec;
+    for (size_t i = 0; dot && i < s->n_steps; i++) {
+        size_t n = strlen(s->steps[i].id);
+        if ((size_t)(dot - ref) == n && strncmp(ref, s->steps[i].id, n) == 0) {
+            snprintf(buf, cap, "%s%s", r->b->plugins[i]->name, dot);
+            return buf;
+        }
+    }
+    return NULL;
+}
+
 static void fill_layer(rm__run *r, const rm__spec_page *pg, const char *ref,
-                       rm_render_layer *rl)
+                       rm_render_layer *rl, char *role_buf, size_t role_cap)
 {
     const rm__spec *s = r->b->spec;
+    rl->role = output_role(r, ref, role_buf, role_cap);
     const rm__spec_layer *sl = rm__spec_find_layer(s, ref);
     rl->layer = rm__catalog_get(&r->catalog, ref);
     rl->title = sl && sl->title.s ? sl->title.s : NULL;
@@ -57,8 +77,11 @@ static void fill_layer(rm__run *r, const rm__spec_page *pg, const char *ref,
         rl->label_field = "name";
 }
 
+#define ROLE_CAP 96
+
 static int fill_page(rm__run *r, const rm__spec_page *pg,
-                     rm_render_page *rp, rm_render_layer *layers)
+                     rm_render_page *rp, rm_render_layer *layers,
+                     char (*roles)[ROLE_CAP])
 {
     rm_render_page init = RM_RENDER_PAGE_INIT;
     *rp = init;
@@ -68,9 +91,11 @@ static int fill_page(rm__run *r, const rm__spec_page *pg,
     rp->paper = PAPER[pg->paper];
     rp->landscape = pg->landscape;
     rp->grid = GRID[pg->grid];
-    rp->inset = pg->inset;
+    /* The locator inset is on unless the page turns it off. */
+    rp->inset = pg->inset_loc.line == 0 ? 1 : pg->inset;
     for (size_t i = 0; i < pg->layers.n; i++)
-        fill_layer(r, pg, pg->layers.items[i], &layers[i]);
+        fill_layer(r, pg, pg->layers.items[i], &layers[i], roles[i],
+                   ROLE_CAP);
     rp->layers = layers;
     rp->n_layers = pg->layers.n;
     if (pg->atlas.s) {
@@ -161,17 +186,22 @@ int rm__run_maps(rm__run *r)
         return RM_OK;
     rm_render_page *pages = rm_callocarray(s->n_pages, sizeof *pages);
     rm_render_layer **layers = rm_callocarray(s->n_pages, sizeof *layers);
+    char(**roles)[ROLE_CAP] = rm_callocarray(s->n_pages, sizeof *roles);
     char *maps_dir = rm__asprintf("%s/maps", r->stage_dir);
     char *stem = stem_of(o->pdf.s);
     char *pdf = NULL, *png = NULL, *svg = NULL, *styles = styles_dir(s);
-    int rc = pages && layers && maps_dir && stem ? RM_OK : RM_ENOMEM;
+    int rc = pages && layers && roles && maps_dir && stem ? RM_OK
+                                                          : RM_ENOMEM;
     if (rc == RM_OK && mkdir(maps_dir, 0700) != 0)
         rc = rm__error(r->ctx, RM_EIO_WRITE, NULL,
                        "cannot create '%s' for the maps", maps_dir);
     for (size_t i = 0; rc == RM_OK && i < s->n_pages; i++) {
-        layers[i] = rm_callocarray(s->pages[i].layers.n, sizeof **layers);
-        rc = layers[i] ? fill_page(r, &s->pages[i], &pages[i], layers[i])
-                       : RM_ENOMEM;
+        size_t n = s->pages[i].layers.n;
+        layers[i] = rm_callocarray(n, sizeof **layers);
+        roles[i] = rm_callocarray(n, sizeof **roles);
+        rc = layers[i] && roles[i] ? fill_page(r, &s->pages[i], &pages[i],
+                                               layers[i], roles[i])
+                                   : RM_ENOMEM;
     }
     rm_render_output out = RM_RENDER_OUTPUT_INIT;
     if (rc == RM_OK && o->pdf.s) {
@@ -212,7 +242,10 @@ int rm__run_maps(rm__run *r)
         rc = adopt_dir(r, maps_dir);
     for (size_t i = 0; layers && i < s->n_pages; i++)
         free(layers[i]);
+    for (size_t i = 0; roles && i < s->n_pages; i++)
+        free(roles[i]);
     free(layers);
+    free(roles);
     free(pages);
     if (maps_dir)
         rmdir(maps_dir); /* empty once adopted; left to remove_stage else */
