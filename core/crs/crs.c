@@ -2,7 +2,9 @@
  * Coordinate reference systems and transformations through PROJ, bound to
  * the PJ_CONTEXT of an rm_context. Every transformation is normalised for
  * visualisation, so x is always longitude or easting and y latitude or
- * northing; failed points become NaN, never HUGE_VAL.
+ * northing; failed points become NaN, never HUGE_VAL. A faster path (a
+ * shortcut into PROJ, or fastproj.c) is used only after it gave PROJ's
+ * results on a grid of points when the transformation was created.
  */
 #include <math.h>
 #include <stdio.h>
@@ -32,6 +34,10 @@ struct rm_transform {
      */
     PJ *inner;
     PJ_DIRECTION inner_dir;
+    /* RM__PATH_TMERC / _LAEA: `fast` does the points inside its domain,
+     * `inner` the others. */
+    int path;
+    rm__fastproj fast;
 };
 
 #define DEG2RAD 0.017453292519943296
@@ -62,6 +68,66 @@ static int same(double a, double b)
     if (!isfinite(a) || !isfinite(b))
         return !isfinite(a) && !isfinite(b);
     return fabs(a - b) <= 1e-9 * (1.0 + fabs(a));
+}
+
+/* Largest difference from PROJ that a fast path may show, metres. */
+#define FAST_TOLERANCE 1e-6
+#define GRID_LON 41 /* grid columns across the domain */
+#define GRID_LAT 37 /* grid rows */
+
+/*
+ * Does `fp` give the results of PROJ's full pipeline, within
+ * FAST_TOLERANCE, on a grid over its whole domain: longitudes from
+ * lon0 - dlon_max to lon0 + dlon_max, latitudes -lat_max to lat_max, with
+ * the central meridian, the UTM zone edges (+-3) and +-9 degrees on it?
+ */
+int rm__transform_fast_agrees(rm_transform *tr, const rm__fastproj *fp)
+{
+    static const double extra[] = {-9.0, -3.0, -1e-9, 1e-9, 3.0, 9.0};
+    size_t n_lon = GRID_LON + sizeof extra / sizeof extra[0];
+    size_t n = n_lon * (GRID_LAT + 2);
+    double *a = rm_mallocarray(2 * n, sizeof *a);
+    double *b = rm_mallocarray(2 * n, sizeof *b);
+    if (!a || !b) {
+        free(a);
+        free(b);
+        return 0;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n_lon; i++) {
+        double t = 2.0 * (double)i / (GRID_LON - 1) - 1.0;
+        double dlon = i < GRID_LON ? fp->dlon_max * t : extra[i - GRID_LON];
+        for (size_t j = 0; j < GRID_LAT + 2; j++) {
+            double u = 2.0 * (double)j / (GRID_LAT - 1) - 1.0;
+            double lat = j < GRID_LAT ? fp->lat_max * u
+                                      : (j == GRID_LAT ? fp->lat_max - 1e-3
+                                                       : -1e-3);
+            a[2 * k] = fp->lon0 + dlon;
+            a[2 * k + 1] = lat;
+            k++;
+        }
+    }
+    memcpy(b, a, 2 * n * sizeof *a);
+    size_t stride = 2 * sizeof(double);
+    proj_trans_generic(tr->pj, PJ_FWD, a, stride, n, a + 1, stride, n, NULL,
+                       0, 0, NULL, 0, 0);
+    proj_errno_reset(tr->pj);
+    int ok = rm__fastproj_fwd(fp, b, n) == n;
+    for (size_t i = 0; ok && i < 2 * n; i++)
+        ok = isfinite(a[i]) && fabs(a[i] - b[i]) <= FAST_TOLERANCE;
+    free(a);
+    free(b);
+    return ok;
+}
+
+/* The fast path for the conversion `inner` (PROJ's definition), if any. */
+static void find_fast(rm_transform *tr, const char *inner)
+{
+    rm__fastproj fp;
+    if (!rm__fastproj_setup(&fp, inner) || !rm__transform_fast_agrees(tr, &fp))
+        return;
+    tr->fast = fp;
+    tr->path = fp.kind == RM__FAST_TMERC ? RM__PATH_TMERC : RM__PATH_LAEA;
 }
 
 /* Find and verify the single-conversion shortcut of tr->pj. */
@@ -127,7 +193,11 @@ static void find_shortcut(rm_transform *tr, PJ_CONTEXT *pc, const char *from,
     if (!ok) {
         proj_destroy(tr->inner);
         tr->inner = NULL;
+        return;
     }
+    tr->path = RM__PATH_SHORTCUT;
+    if (tr->inner_dir == PJ_FWD)
+        find_fast(tr, inner);
 }
 
 static int type_is_geographic(PJ_CONTEXT *pc, const PJ *pj)
@@ -309,6 +379,20 @@ int rm_transform_create(rm_context *ctx, rm_transform **out, const char *from,
     return RM_OK;
 }
 
+/* Points PROJ could not transform become NaN. @return their number. */
+static size_t mark_failed(double *xy, size_t n)
+{
+    size_t failed = 0;
+    for (size_t i = 0; i < 2 * n; i += 2) {
+        if (!isfinite(xy[i]) || !isfinite(xy[i + 1])) {
+            xy[i] = NAN;
+            xy[i + 1] = NAN;
+            failed++;
+        }
+    }
+    return failed;
+}
+
 int rm_transform_apply(rm_transform *tr, double *xy, size_t n,
                        size_t *n_failed)
 {
@@ -318,21 +402,33 @@ int rm_transform_apply(rm_transform *tr, double *xy, size_t n,
         return RM_EINVAL;
     if (n == 0)
         return RM_OK;
-    if (tr->inner) {
-        apply_inner(tr, xy, n);
-    } else {
-        size_t stride = 2 * sizeof(double);
-        proj_trans_generic(tr->pj, PJ_FWD, xy, stride, n, xy + 1, stride, n,
-                           NULL, 0, 0, NULL, 0, 0);
-        proj_errno_reset(tr->pj);
-    }
     size_t failed = 0;
-    for (size_t i = 0; i < 2 * n; i += 2) {
-        if (!isfinite(xy[i]) || !isfinite(xy[i + 1])) {
-            xy[i] = NAN;
-            xy[i + 1] = NAN;
-            failed++;
+    if (tr->path == RM__PATH_TMERC || tr->path == RM__PATH_LAEA) {
+        /* Points outside the fast path's domain go through PROJ; inside
+         * it every result is finite. */
+        size_t i = 0;
+        while (i < n) {
+            size_t done = rm__fastproj_fwd(&tr->fast, xy + 2 * i, n - i);
+            i += done;
+            size_t k = rm__fastproj_outside(&tr->fast, xy + 2 * i, n - i);
+            if (!k && !done)
+                k = 1; /* cannot happen; never loop forever */
+            if (k) {
+                apply_inner(tr, xy + 2 * i, k);
+                failed += mark_failed(xy + 2 * i, k);
+            }
+            i += k;
         }
+    } else {
+        if (tr->inner) {
+            apply_inner(tr, xy, n);
+        } else {
+            size_t stride = 2 * sizeof(double);
+            proj_trans_generic(tr->pj, PJ_FWD, xy, stride, n, xy + 1, stride,
+                               n, NULL, 0, 0, NULL, 0, 0);
+            proj_errno_reset(tr->pj);
+        }
+        failed = mark_failed(xy, n);
     }
     if (n_failed)
         *n_failed = failed;
@@ -359,6 +455,11 @@ int rm_transform_bbox(rm_transform *tr, rm_bbox in, rm_bbox *out)
     rm__proj_capture_end(&cap);
     proj_errno_reset(tr->pj);
     return rc;
+}
+
+int rm__transform_path(const rm_transform *tr)
+{
+    return tr ? tr->path : RM__PATH_PROJ;
 }
 
 void rm_transform_destroy(rm_transform *tr)

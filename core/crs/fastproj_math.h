@@ -1,0 +1,94 @@
+/*
+ * The formulas of fastproj.c's projections, written once for a scalar or a
+ * vector number type: fastproj.c includes this file once per type with
+ * FP_V (the type), FP_NAME(f) (a name suffix), FP_SPLAT(x) (a double
+ * in every lane), FP_SIN, FP_COS, FP_ATAN2, FP_LOG1P, FP_SQRT, FP_MIN and
+ * FP_MAX defined. Lanes never mix, and no
+ * formula branches, so each lane gives what the scalar type gives.
+ */
+
+/*
+ * Transverse Mercator from lon/lat degrees. Conformal latitude chi from
+ * its n^6 series, then Gauss-Schreiber coordinates xi' + i eta' and
+ * Krueger's series xi + i eta = zeta' + sum alpha_j sin(2 j zeta')
+ * (Karney 2011, eqs. 7-11 and 35), both summed with Clenshaw's recurrence.
+ */
+static inline void FP_NAME(tm)(const rm__fastproj *t, FP_V lon, FP_V lat,
+                               FP_V *x, FP_V *y)
+{
+    FP_V phi = lat * DEG, lam = (lon - t->lon0) * DEG;
+    FP_V s = FP_SIN(phi), c = FP_COS(phi);
+    /* d = chi - phi = sum c_j sin(2 j phi) */
+    FP_V w = 2.0 * (c - s) * (c + s); /* 2 cos(2 phi) */
+    FP_V b1 = w * t->c[5] + t->c[4];
+    FP_V b2 = w * b1 - t->c[5] + t->c[3];
+    FP_V b3 = w * b2 - b1 + t->c[2];
+    FP_V b4 = w * b3 - b2 + t->c[1];
+    FP_V b5 = w * b4 - b3 + t->c[0];
+    FP_V d = 2.0 * s * c * b5; /* |d| < 0.0034 rad */
+    FP_V d2 = d * d;
+    FP_V sd = d * (1.0 - d2 / 6.0 * (1.0 - d2 / 20.0));
+    FP_V cd = 1.0 - d2 / 2.0 * (1.0 - d2 / 12.0 * (1.0 - d2 / 30.0));
+    FP_V sx = s * cd + c * sd; /* sin chi */
+    FP_V cx = c * cd - s * sd; /* cos chi */
+    /* xi' = atan2(sin chi, cos chi cos lam); tanh eta' = cos chi sin lam
+     * = q, and 1 - q^2 = sin^2 chi + (cos chi cos lam)^2 = r2 */
+    FP_V sl = FP_SIN(lam), cl = FP_COS(lam);
+    FP_V u = cx * cl, q = cx * sl;
+    FP_V r2 = sx * sx + u * u;
+    FP_V xip = FP_ATAN2(sx, u);
+    FP_V etap = 0.5 * FP_LOG1P(2.0 * q / (1.0 - q));
+    FP_V ir2 = 1.0 / r2;
+    FP_V s2 = 2.0 * sx * u * ir2;        /* sin 2xi' */
+    FP_V c2 = (u - sx) * (u + sx) * ir2; /* cos 2xi' */
+    FP_V sh2 = 2.0 * q * ir2;            /* sinh 2eta' */
+    FP_V ch2 = (1.0 + q * q) * ir2;      /* cosh 2eta' */
+    /* complex Clenshaw, 2 cos(2 zeta') = wr + i wi; b_7 = b_8 = 0 */
+    FP_V wr = 2.0 * c2 * ch2, wi = -2.0 * s2 * sh2;
+    FP_V yr = wr * t->alpha[5] + t->alpha[4], yi = wi * t->alpha[5];
+    FP_V zr = yr, zi = yi;
+    yr = wr * zr - wi * zi - t->alpha[5] + t->alpha[3];
+    yi = wr * zi + wi * zr;
+    FP_V tr = yr, ti = yi;
+    yr = wr * tr - wi * ti - zr + t->alpha[2];
+    yi = wr * ti + wi * tr - zi;
+    zr = tr;
+    zi = ti;
+    tr = yr;
+    ti = yi;
+    yr = wr * tr - wi * ti - zr + t->alpha[1];
+    yi = wr * ti + wi * tr - zi;
+    zr = tr;
+    zi = ti;
+    tr = yr;
+    ti = yi;
+    yr = wr * tr - wi * ti - zr + t->alpha[0];
+    yi = wr * ti + wi * tr - zi;
+    FP_V szr = s2 * ch2, szi = c2 * sh2; /* sin(2 zeta') */
+    FP_V xi = xip + yr * szr - yi * szi;
+    FP_V eta = etap + yr * szi + yi * szr;
+    *x = t->x0 + t->scale * eta;
+    *y = t->y0 + t->scale * xi;
+}
+
+/*
+ * Lambert azimuthal equal-area from lon/lat degrees, the oblique
+ * ellipsoidal form of Snyder (1987, "Map projections - a working manual",
+ * eqs. 3-12 and 24-16 to 24-21) through the authalic latitude beta, whose
+ * sine is q / q_p.
+ */
+static inline void FP_NAME(laea)(const rm__fastproj *t, FP_V lon, FP_V lat,
+                                 FP_V *x, FP_V *y)
+{
+    FP_V lam = (lon - t->lon0) * DEG;
+    FP_V s = FP_SIN(lat * DEG);
+    FP_V es = t->e * s;
+    FP_V atanh_es = 0.5 * FP_LOG1P(2.0 * es / (1.0 - es));
+    FP_V q = t->one_es * (s / (1.0 - es * es) + atanh_es / t->e);
+    FP_V sb = FP_MAX(FP_MIN(q / t->qp, FP_SPLAT(1.0)), FP_SPLAT(-1.0));
+    FP_V cb = FP_SQRT(FP_MAX(1.0 - sb * sb, FP_SPLAT(0.0)));
+    FP_V sl = FP_SIN(lam), cl = FP_COS(lam);
+    FP_V b = FP_SQRT(2.0 / (1.0 + t->sinb1 * sb + t->cosb1 * cb * cl));
+    *x = t->x0 + t->xmf * b * cb * sl;
+    *y = t->y0 + t->ymf * b * (t->cosb1 * sb - t->sinb1 * cb * cl);
+}
