@@ -154,6 +154,9 @@ static int map_schema(rd_reader *r, const struct ArrowSchema *s,
     return !r->has_geom || st->geom_child >= 0;
 }
 
+/* The j-th kept row of a batch: rows[j], or j when every row is kept. */
+#define ROW(rows, j) ((rows) ? (rows)[j] : (int64_t)(j))
+
 static int is_valid(const struct ArrowArray *a, int64_t i)
 {
     if (a->null_count == 0 || !a->buffers[0])
@@ -238,17 +241,61 @@ static void binary_at(const struct ArrowArray *a, int large, int64_t i,
     *len = (size_t)(e - b);
 }
 
-/* Strings of the kept rows, appended with one allocation per batch. */
+/*
+ * Every row of a batch without nulls, 32-bit offsets: strings up to 16
+ * bytes are moved as one 16-byte block (the buffer has that much slack)
+ * and the terminating NUL written over what follows.
+ */
+static int copy_all_strings(rm__column *c, const struct ArrowArray *a,
+                            size_t k, size_t row0)
+{
+    const int32_t *off = (const int32_t *)a->buffers[1] + a->offset;
+    const uint8_t *data = a->buffers[2];
+    if (!data || off[k] < off[0])
+        return 1;
+    size_t total = (size_t)(off[k] - off[0]) + k + 16;
+    if (rm__grow((void **)&c->str_data, &c->str_cap, c->str_len + total, 1))
+        return -1;
+    const uint8_t *end = data + off[k];
+    char *dst = c->str_data;
+    size_t pos = (size_t)c->str_off[row0];
+    int64_t *str_off = c->str_off + row0 + 1;
+    for (size_t j = 0; j < k; j++) {
+        int32_t b = off[j], e = off[j + 1];
+        if (e < b)
+            return 1;
+        size_t len = (size_t)(e - b);
+        const uint8_t *src = data + b;
+        if (len <= 16 && src + 16 <= end)
+            memcpy(dst + pos, src, 16);
+        else if (len)
+            memcpy(dst + pos, src, len);
+        dst[pos + len] = '\0';
+        pos += len + 1;
+        str_off[j] = (int64_t)pos;
+    }
+    memset(c->valid + row0, 1, k);
+    c->str_len = pos;
+    return 0;
+}
+
+/* Strings of the kept rows (all rows when `rows` is NULL), appended with
+ * one allocation per batch. */
 static int copy_strings(rm_layer *l, int col, int large,
                         const struct ArrowArray *a, const int64_t *rows,
                         size_t k, size_t row0)
 {
     rm__column *c = &l->fields[col];
+    if (!rows && !large && (a->null_count == 0 || !a->buffers[0])) {
+        int rc = copy_all_strings(c, a, k, row0);
+        if (rc <= 0)
+            return rc ? RM_ENOMEM : RM_OK;
+    }
     size_t total = 0;
     for (size_t j = 0; j < k; j++) {
         const uint8_t *p;
         size_t len;
-        binary_at(a, large, rows[j], &p, &len);
+        binary_at(a, large, ROW(rows, j), &p, &len);
         total += len + 1;
     }
     if (rm__grow((void **)&c->str_data, &c->str_cap, c->str_len + total, 1))
@@ -256,10 +303,10 @@ static int copy_strings(rm_layer *l, int col, int large,
     size_t pos = (size_t)c->str_off[row0];
     for (size_t j = 0; j < k; j++) {
         size_t row = row0 + j;
-        if (is_valid(a, rows[j])) {
+        if (is_valid(a, ROW(rows, j))) {
             const uint8_t *p;
             size_t len;
-            binary_at(a, large, rows[j], &p, &len);
+            binary_at(a, large, ROW(rows, j), &p, &len);
             if (len)
                 memcpy(c->str_data + pos, p, len);
             c->str_data[pos + len] = '\0';
@@ -291,12 +338,19 @@ static int copy_column(rd_reader *r, const rd_field *f, const col_map *m,
         int64_t *dst = c->ints + row0;
         if (m->kind == K_INT32) {
             const int32_t *v = (const int32_t *)a->buffers[1] + off;
-            for (size_t j = 0; j < k; j++)
-                dst[j] = v[rows[j]];
+            if (!rows)
+                for (size_t j = 0; j < k; j++)
+                    dst[j] = v[j];
+            else
+                for (size_t j = 0; j < k; j++)
+                    dst[j] = v[rows[j]];
         } else {
             const int64_t *v = (const int64_t *)a->buffers[1] + off;
-            for (size_t j = 0; j < k; j++)
-                dst[j] = v[rows[j]];
+            if (!rows)
+                memcpy(dst, v, k * sizeof *dst);
+            else
+                for (size_t j = 0; j < k; j++)
+                    dst[j] = v[rows[j]];
         }
         memset(c->valid + row0, 1, k);
         return RM_OK;
@@ -304,14 +358,18 @@ static int copy_column(rd_reader *r, const rd_field *f, const col_map *m,
     if (!nulls && f->type == RM_FIELD_REAL && m->kind == K_F64) {
         const double *v = (const double *)a->buffers[1] + off;
         double *dst = c->reals + row0;
-        for (size_t j = 0; j < k; j++) {
-            dst[j] = v[rows[j]];
-            c->valid[row0 + j] = !isnan(dst[j]);
-        }
+        uint8_t *valid = c->valid + row0;
+        if (!rows)
+            memcpy(dst, v, k * sizeof *dst);
+        else
+            for (size_t j = 0; j < k; j++)
+                dst[j] = v[rows[j]];
+        for (size_t j = 0; j < k; j++)
+            valid[j] = !isnan(dst[j]);
         return RM_OK;
     }
     for (size_t j = 0; j < k; j++) {
-        int64_t i = rows[j];
+        int64_t i = ROW(rows, j);
         size_t row = row0 + j;
         if (!is_valid(a, i))
             continue;
@@ -375,6 +433,79 @@ static int fast_point(rd_reader *r, int64_t fid, const uint8_t *wkb,
     return 1;
 }
 
+/*
+ * fast_point for a run of rows, from row `i` on, with the layer's counters
+ * kept in locals: takes rows while they are valid little-endian 2D WKB
+ * points with usable coordinates and capacity is left. @return the first
+ * row not taken (n when all were).
+ */
+static int64_t simple_points(rd_reader *r, const struct ArrowArray *fa,
+                             const struct ArrowArray *ga, int large,
+                             int64_t i, int64_t n, int64_t *seq,
+                             int64_t *rows, size_t *k)
+{
+    rm_layer *l = r->out;
+    size_t row = l->n_features, p = l->n_parts, c = l->n_coords;
+    size_t room = l->cap_features - row;
+    if (l->cap_parts - p < room)
+        room = l->cap_parts - p;
+    if (l->cap_coords - c < room)
+        room = l->cap_coords - c;
+    if (l->vtime || !ga->buffers[1] || !ga->buffers[2])
+        return i;
+    int64_t stop = n - i < (int64_t)room ? n : i + (int64_t)room;
+    const int64_t *fids =
+        fa ? (const int64_t *)fa->buffers[1] + fa->offset : NULL;
+    const uint8_t *bits =
+        ga->null_count != 0 ? (const uint8_t *)ga->buffers[0] : NULL;
+    const uint8_t *data = ga->buffers[2];
+    const int32_t *off32 = (const int32_t *)ga->buffers[1] + ga->offset;
+    const int64_t *off64 = (const int64_t *)ga->buffers[1] + ga->offset;
+    int geographic = r->geographic;
+    size_t kk = *k;
+    int64_t j = i;
+    for (; j < stop; j++) {
+        int64_t b = large ? off64[j] : off32[j];
+        int64_t e = large ? off64[j + 1] : off32[j + 1];
+        if (e - b != 21)
+            break;
+        if (bits) {
+            int64_t bit = ga->offset + j;
+            if (!((bits[bit >> 3] >> (bit & 7)) & 1))
+                break;
+        }
+        const uint8_t *wkb = data + b;
+        uint32_t type;
+        memcpy(&type, wkb + 1, 4);
+        if (wkb[0] != 1 || type != 1) /* little-endian Point, this host */
+            break;
+        double x, y;
+        memcpy(&x, wkb + 5, 8);
+        memcpy(&y, wkb + 13, 8);
+        if (!isfinite(x) || !isfinite(y) ||
+            (geographic && (x < -180.0 || x > 180.0 || y < -90.0 ||
+                            y > 90.0)))
+            break;
+        l->xy[2 * c] = x;
+        l->xy[2 * c + 1] = y;
+        l->part_outer[p] = 1;
+        l->part_off[p + 1] = (int64_t)(c + 1);
+        l->fids[row] = fids ? fids[j] : *seq;
+        l->feat_off[row + 1] = (int64_t)(p + 1);
+        rows[kk++] = j;
+        (*seq)++;
+        c++;
+        p++;
+        row++;
+    }
+    r->n_read += (size_t)(j - i);
+    l->n_coords = c;
+    l->n_parts = p;
+    l->n_features = row;
+    *k = kk;
+    return j;
+}
+
 static int read_batch(rd_reader *r, arrow_state *st,
                       const struct ArrowArray *a, int64_t *seq,
                       int64_t **rows, size_t *rows_cap)
@@ -402,7 +533,18 @@ static int read_batch(rd_reader *r, arrow_state *st,
     const struct ArrowArray *ta =
         r->period_on ? a->children[st->cols[r->time_field].child] : NULL;
     size_t k = 0;
+    /* Little-endian hosts only: the WKB is compared as host integers. */
+    const uint16_t one = 1;
+    uint8_t little;
+    memcpy(&little, &one, 1);
+    int simple = points && ga && !ta && little;
     for (int64_t i = 0; i < n; i++) {
+        if (simple) {
+            i = simple_points(r, fa, ga, st->geom_large, i, n, seq, *rows,
+                              &k);
+            if (i >= n)
+                break;
+        }
         int64_t fid = fa ? ((const int64_t *)fa->buffers[1])[fa->offset + i]
                          : *seq;
         (*seq)++;
@@ -444,9 +586,11 @@ static int read_batch(rd_reader *r, arrow_state *st,
         (*rows)[k++] = i;
     }
     size_t row0 = l->n_features - k;
+    /* Every row kept: rows is 0 .. n-1, and the copies need no index. */
+    const int64_t *kept = k == (size_t)n ? NULL : *rows;
     for (int f = 0; f < r->n_fields; f++) {
         const col_map *m = &st->cols[f];
-        if (copy_column(r, &r->fields[f], m, a->children[m->child], *rows, k,
+        if (copy_column(r, &r->fields[f], m, a->children[m->child], kept, k,
                         row0))
             return rd_error(r, RM_ENOMEM, -1, "out of memory");
     }

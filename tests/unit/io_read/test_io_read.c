@@ -916,6 +916,110 @@ static void test_gpkg_time_zone_in_late_batch(void **state)
     rm_layer_destroy(lay);
 }
 
+/*
+ * big.gpkg: 70,000 points (several Arrow batches, big enough for the
+ * reader's sized arrays) whose values follow from the row number i:
+ * lon -5 + (i % 1000) / 100, lat 10 + (i / 1000) / 100, name i % 41
+ * letters from 'a' + i % 26 on (NULL when i % 997 == 5 and i < 16000,
+ * so later batches have no NULL names), v = i * 3 (int),
+ * w = i / 4 (real, NULL when i % 101 == 7); row 40,000 has no geometry
+ * and row 50,000 an empty point (both dropped).
+ */
+static void name_of(int i, char *buf)
+{
+    int len = i % 41;
+    for (int j = 0; j < len; j++)
+        buf[j] = (char)('a' + (i + j) % 26);
+    buf[len] = '\0';
+}
+
+static void test_gpkg_big_batches(void **state)
+{
+    rm_context *ctx = *state;
+    const char *path = path_of("big.gpkg");
+    unlink(path);
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), path, 0, 0, 0,
+                                 GDT_Unknown, NULL);
+    OGRLayerH l = new_layer(ds, "big", 4326, wkbPoint);
+    add_field(l, "name", OFTString, OFSTNone);
+    add_field(l, "v", OFTInteger, OFSTNone);
+    add_field(l, "w", OFTReal, OFSTNone);
+    GDALDatasetStartTransaction(ds, FALSE);
+    const int n = 70000;
+    char buf[64];
+    for (int i = 0; i < n; i++) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+        name_of(i, buf);
+        if (i % 997 != 5 || i >= 16000)
+            OGR_F_SetFieldString(f, 0, buf);
+        OGR_F_SetFieldInteger(f, 1, i * 3);
+        if (i % 101 != 7)
+            OGR_F_SetFieldDouble(f, 2, i / 4.0);
+        if (i != 40000) {
+            OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
+            if (i != 50000)
+                OGR_G_SetPoint_2D(g, 0, -5.0 + (i % 1000) / 100.0,
+                                  10.0 + (i / 1000) / 100.0);
+            OGR_F_SetGeometryDirectly(f, g);
+        }
+        assert_int_equal(OGR_L_CreateFeature(l, f), OGRERR_NONE);
+        OGR_F_Destroy(f);
+    }
+    GDALDatasetCommitTransaction(ds);
+    GDALClose(ds);
+
+    for (int proj = 0; proj < 2; proj++) {
+        rm_read_options opt = RM_READ_OPTIONS_INIT;
+        opt.target_crs = proj ? "EPSG:32631" : NULL;
+        rm_read_report rep;
+        rm_layer *lay = read_ok(ctx, path, &opt, &rep);
+        assert_int_equal(rm_layer_feature_count(lay), (size_t)n - 2);
+        assert_int_equal(rep.n_dropped, 2);
+        const int64_t *fids = rm_layer_fids(lay);
+        const double *xy = rm_layer_xy(lay);
+        int fn = field(lay, "name"), fv = field(lay, "v"),
+            fw = field(lay, "w");
+        const int64_t *v = rm_layer_field_ints(lay, fv);
+        const double *w = rm_layer_field_reals(lay, fw);
+        for (size_t r = 0; r < (size_t)n - 2; r++) {
+            int i = (int)r + (r >= 40000) + (r >= 49999);
+            assert_int_equal(fids[r], i + 1); /* GeoPackage fids from 1 */
+            if (!proj) {
+                near(xy[2 * r], -5.0 + (i % 1000) / 100.0, 1e-12);
+                near(xy[2 * r + 1], 10.0 + (i / 1000) / 100.0, 1e-12);
+            }
+            assert_int_equal(v[r], i * 3);
+            if (i % 101 == 7) {
+                assert_true(rm_layer_field_is_null(lay, fw, r));
+            } else {
+                assert_false(rm_layer_field_is_null(lay, fw, r));
+                near(w[r], i / 4.0, 0);
+            }
+            if (i % 997 == 5 && i < 16000) {
+                assert_true(rm_layer_field_is_null(lay, fn, r));
+            } else {
+                name_of(i, buf);
+                assert_string_equal(rm_layer_field_string(lay, fn, r), buf);
+            }
+        }
+        if (proj) {
+            /* echo "10 -5" | cs2cs -f %.4f EPSG:4326 EPSG:32631
+             *   -> -379471.0151 1116126.2925 (row 0)
+             * echo "10.69 4.99" | cs2cs -f %.4f EPSG:4326 EPSG:32631
+             *   -> 717660.2683 1182404.2959 (row 69999)
+             * echo "10.35 0.5" | cs2cs -f %.4f EPSG:4326 EPSG:32631
+             *   -> 226227.6906 1145183.7173 (row 35550) */
+            near(xy[0], -379471.0151, 1e-4);
+            near(xy[1], 1116126.2925, 1e-4);
+            near(xy[2 * (n - 3)], 717660.2683, 1e-4);
+            near(xy[2 * (n - 3) + 1], 1182404.2959, 1e-4);
+            near(xy[2 * 35550], 226227.6906, 1e-4);
+            near(xy[2 * 35550 + 1], 1145183.7173, 1e-4);
+        }
+        rm_layer_destroy(lay);
+    }
+}
+
 static void test_projected_source_area(void **state)
 {
     rm_context *ctx = *state;
@@ -967,6 +1071,7 @@ int main(void)
         cmocka_unit_test(test_shapefile),
         cmocka_unit_test(test_geotiff),
         cmocka_unit_test(test_gpkg_time_zone_in_late_batch),
+        cmocka_unit_test(test_gpkg_big_batches),
         cmocka_unit_test(test_projected_source_area),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
