@@ -3,19 +3,27 @@
  * arrays, as a plugin's child process sends its outputs to the host. The
  * decoder treats its input as untrusted: every count, offset and string is
  * checked before use. Native byte order (both ends are the same program).
+ * Both directions also stream: the encoder hands each array to a sink as
+ * it stands, the decoder reads each array from a source straight into the
+ * layer's own, so a big raster crossing a pipe is never held twice.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "layer_internal.h"
+#include "layer_serialize.h"
 #include "util/util.h"
 
 static const char MAGIC[8] = {'R', 'M', 'L', 'A', 'Y', 'E', 'R', '1'};
 
+/* Where encoded bytes go: counted only, into buf (exactly len bytes
+ * allocated beforehand), or handed to a sink. */
 typedef struct writer {
     uint8_t *buf;
-    size_t len, cap;
+    size_t len;
+    rm__layer_sink sink;
+    void *ud;
     int failed;
 } writer;
 
@@ -23,11 +31,12 @@ static void put(writer *w, const void *p, size_t n)
 {
     if (w->failed || n == 0)
         return;
-    if (rm__grow((void **)&w->buf, &w->cap, w->len + n, 1)) {
+    if (w->sink && w->sink(w->ud, p, n) != 0) {
         w->failed = 1;
         return;
     }
-    memcpy(w->buf + w->len, p, n);
+    if (w->buf)
+        memcpy(w->buf + w->len, p, n);
     w->len += n;
 }
 
@@ -40,73 +49,96 @@ static void put_str(writer *w, const char *s)
     put(w, s, n);
 }
 
-int rm_layer_serialize(const rm_layer *l, uint8_t **out, size_t *out_len)
+static void encode(writer *w, const rm_layer *l)
 {
-    writer w = {NULL, 0, 0, 0};
-    *out = NULL;
-    *out_len = 0;
-    put(&w, MAGIC, sizeof MAGIC);
-    put_u64(&w, (uint64_t)l->type);
-    put_str(&w, l->name);
-    put_str(&w, l->crs);
+    put(w, MAGIC, sizeof MAGIC);
+    put_u64(w, (uint64_t)l->type);
+    put_str(w, l->name);
+    put_str(w, l->crs);
     for (int r = 0; r < RM_ROLE_COUNT; r++)
-        put_u64(&w, (uint64_t)(int64_t)l->roles[r]);
+        put_u64(w, (uint64_t)(int64_t)l->roles[r]);
     if (l->type == RM_GEOM_RASTER) {
-        put_u64(&w, (uint64_t)l->width);
-        put_u64(&w, (uint64_t)l->height);
-        put(&w, l->gt, sizeof l->gt);
-        put(&w, l->cells,
+        put_u64(w, (uint64_t)l->width);
+        put_u64(w, (uint64_t)l->height);
+        put(w, l->gt, sizeof l->gt);
+        put(w, l->cells,
             (size_t)l->width * (size_t)l->height * sizeof *l->cells);
     } else {
-        put_u64(&w, l->n_features);
-        put_u64(&w, l->n_parts);
-        put_u64(&w, l->n_coords);
-        put_u64(&w, l->vtime != NULL);
-        put_u64(&w, (uint64_t)l->n_fields);
-        put(&w, l->fids, l->n_features * sizeof *l->fids);
-        put(&w, l->feat_off, (l->n_features + 1) * sizeof *l->feat_off);
-        put(&w, l->part_off, (l->n_parts + 1) * sizeof *l->part_off);
-        put(&w, l->part_outer, l->n_parts);
-        put(&w, l->xy, l->n_coords * 2 * sizeof *l->xy);
+        put_u64(w, l->n_features);
+        put_u64(w, l->n_parts);
+        put_u64(w, l->n_coords);
+        put_u64(w, l->vtime != NULL);
+        put_u64(w, (uint64_t)l->n_fields);
+        put(w, l->fids, l->n_features * sizeof *l->fids);
+        put(w, l->feat_off, (l->n_features + 1) * sizeof *l->feat_off);
+        put(w, l->part_off, (l->n_parts + 1) * sizeof *l->part_off);
+        put(w, l->part_outer, l->n_parts);
+        put(w, l->xy, l->n_coords * 2 * sizeof *l->xy);
         if (l->vtime)
-            put(&w, l->vtime, l->n_coords * sizeof *l->vtime);
+            put(w, l->vtime, l->n_coords * sizeof *l->vtime);
         for (int i = 0; i < l->n_fields; i++) {
             const rm__column *c = &l->fields[i];
-            put_str(&w, c->name);
-            put_u64(&w, (uint64_t)c->type);
-            put(&w, c->valid, l->n_features);
+            put_str(w, c->name);
+            put_u64(w, (uint64_t)c->type);
+            put(w, c->valid, l->n_features);
             switch (c->type) {
             case RM_FIELD_INT:
             case RM_FIELD_DATETIME:
-                put(&w, c->ints, l->n_features * sizeof *c->ints);
+                put(w, c->ints, l->n_features * sizeof *c->ints);
                 break;
             case RM_FIELD_REAL:
-                put(&w, c->reals, l->n_features * sizeof *c->reals);
+                put(w, c->reals, l->n_features * sizeof *c->reals);
                 break;
             case RM_FIELD_BOOL:
-                put(&w, c->bools, l->n_features);
+                put(w, c->bools, l->n_features);
                 break;
             case RM_FIELD_STRING:
-                put(&w, c->str_off, (l->n_features + 1) * sizeof *c->str_off);
-                put_u64(&w, c->str_len);
-                put(&w, c->str_data, c->str_len);
+                put(w, c->str_off, (l->n_features + 1) * sizeof *c->str_off);
+                put_u64(w, c->str_len);
+                put(w, c->str_data, c->str_len);
                 break;
             }
         }
     }
-    if (w.failed) {
-        free(w.buf);
+}
+
+uint64_t rm__layer_serialized_size(const rm_layer *l)
+{
+    writer w = {NULL, 0, NULL, NULL, 0};
+    encode(&w, l);
+    return (uint64_t)w.len;
+}
+
+int rm__layer_serialize_to(const rm_layer *l, rm__layer_sink sink, void *ud)
+{
+    writer w = {NULL, 0, sink, ud, 0};
+    encode(&w, l);
+    return w.failed ? RM_EIO_WRITE : RM_OK;
+}
+
+int rm_layer_serialize(const rm_layer *l, uint8_t **out, size_t *out_len)
+{
+    *out = NULL;
+    *out_len = 0;
+    uint64_t len = rm__layer_serialized_size(l);
+    writer w = {malloc(len ? (size_t)len : 1), 0, NULL, NULL, 0};
+    if (!w.buf)
         return RM_ENOMEM;
-    }
+    encode(&w, l);
     *out = w.buf;
     *out_len = w.len;
     return RM_OK;
 }
 
+/* Where encoded bytes come from: memory at p, or a source. `left` is
+ * what the input claims to hold; nothing may be read beyond it. */
 typedef struct reader {
     const uint8_t *p;
     size_t left;
+    rm__layer_source src;
+    void *ud;
     int bad;
+    int nomem; /* an allocation failed (the input may still be good) */
 } reader;
 
 static int get(reader *r, void *dst, size_t n)
@@ -115,9 +147,15 @@ static int get(reader *r, void *dst, size_t n)
         r->bad = 1;
         return -1;
     }
-    if (n)
+    if (n && r->src) {
+        if (r->src(r->ud, dst, n) != 0) {
+            r->bad = 1;
+            return -1;
+        }
+    } else if (n) {
         memcpy(dst, r->p, n);
-    r->p += n;
+        r->p += n;
+    }
     r->left -= n;
     return 0;
 }
@@ -138,6 +176,8 @@ static void *get_array(reader *r, uint64_t count, size_t size)
         return NULL;
     }
     void *a = rm_mallocarray(count ? (size_t)count : 1, size);
+    if (!a)
+        r->nomem = 1;
     if (!a || get(r, a, (size_t)count * size)) {
         free(a);
         r->bad = 1;
@@ -270,10 +310,9 @@ static int read_vector(reader *r, rm_layer *l)
     return 0;
 }
 
-int rm_layer_deserialize(rm_layer **out, const uint8_t *buf, size_t len)
+static int decode(rm_layer **out, reader r)
 {
     *out = NULL;
-    reader r = {buf, len, 0};
     char magic[sizeof MAGIC];
     if (get(&r, magic, sizeof magic) || memcmp(magic, MAGIC, sizeof MAGIC))
         return RM_EDATA_TYPE;
@@ -310,10 +349,26 @@ int rm_layer_deserialize(rm_layer **out, const uint8_t *buf, size_t len)
             bad = 1;
     if (bad || r.bad || r.left != 0) {
         rm_layer_destroy(l);
-        return RM_EDATA_TYPE;
+        return r.nomem ? RM_ENOMEM : RM_EDATA_TYPE;
     }
     *out = l;
     return RM_OK;
+}
+
+int rm_layer_deserialize(rm_layer **out, const uint8_t *buf, size_t len)
+{
+    reader r = {buf, len, NULL, NULL, 0, 0};
+    return decode(out, r);
+}
+
+int rm__layer_deserialize_from(rm_layer **out, uint64_t len,
+                               rm__layer_source src, void *ud)
+{
+    *out = NULL;
+    if (len > SIZE_MAX)
+        return RM_EDATA_TYPE;
+    reader r = {NULL, (size_t)len, src, ud, 0, 0};
+    return decode(out, r);
 }
 
 int rm_layer_clone(rm_layer **out, const rm_layer *layer)
