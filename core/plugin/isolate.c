@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -28,6 +29,7 @@
 #include <sys/prctl.h>
 #endif
 
+#include "layer/layer_serialize.h"
 #include "plugin/host_api.h"
 #include "plugin/step.h"
 #include "routemap/layer.h"
@@ -197,6 +199,33 @@ static void follow_parent(pid_t parent)
         _exit(4); /* the parent died before the line above */
 }
 
+/* Output bytes go out in pieces of this size (bytes). */
+#define SEND_CHUNK ((size_t)1 << 20)
+
+/* A piece of a serialized output, straight from the layer. Outputs are
+ * not read again once sent, so each chunk's whole pages go back to the
+ * system as soon as it is through: host and child never both hold a big
+ * output in full. */
+static int send_piece(void *ud, const void *p, size_t n)
+{
+    (void)ud;
+    const char *c = p;
+    while (n > 0 && !child_write_failed) {
+        size_t k = n < SEND_CHUNK ? n : SEND_CHUNK;
+        write_full(c, k);
+#ifdef MADV_DONTNEED
+        uintptr_t pg = (uintptr_t)child_page;
+        uintptr_t a = ((uintptr_t)c + pg - 1) / pg * pg;
+        uintptr_t b = ((uintptr_t)c + k) / pg * pg;
+        if (k == SEND_CHUNK && b > a)
+            madvise((void *)a, (size_t)(b - a), MADV_DONTNEED);
+#endif
+        c += k;
+        n -= k;
+    }
+    return child_write_failed;
+}
+
 static void send_text(const char *s)
 {
     const char *t = s ? s : "";
@@ -218,15 +247,10 @@ static void child_main(rm_step *s, int fd, pid_t parent,
     for (size_t i = 0; ok && i < s->desc->n_outputs; i++) {
         if (!s->outputs[i])
             continue;
-        uint8_t *buf = NULL;
-        size_t len = 0;
-        if (rm_layer_serialize(s->outputs[i], &buf, &len)) {
-            rm__step_misuse(s, RM_ENOMEM, "out of memory sending output "
-                            "'%s' to the host", s->desc->outputs[i].name);
-            break;
-        }
-        send_msg(MSG_OUTPUT, (uint32_t)i, buf, len, NULL, 0);
-        free(buf);
+        msg_head h = {MSG_OUTPUT, (uint32_t)i,
+                      rm__layer_serialized_size(s->outputs[i])};
+        write_full(&h, sizeof h);
+        rm__layer_serialize_to(s->outputs[i], send_piece, NULL);
     }
     for (size_t i = 0; ok && i < s->n_notes; i++) {
         size_t kl = strlen(s->note_keys[i]) + 1;
@@ -377,26 +401,6 @@ static void handle(reader *r, const msg_head *h, char *p)
             r->nomem = 1;
         return;
     }
-    case MSG_OUTPUT: {
-        if (h->arg >= s->desc->n_outputs || s->outputs[h->arg])
-            return bad(r, "an output it did not declare, or one twice");
-        rm_layer *l = NULL;
-        int rc = rm_layer_deserialize(&l, (const uint8_t *)p, (size_t)h->len);
-        if (rc == RM_ENOMEM) {
-            r->nomem = 1;
-            return;
-        }
-        const char *name = s->desc->outputs[h->arg].name;
-        if (rc || rm_layer_set_name(l, name) || rm_layer_set_crs(l, s->crs)) {
-            rm_layer_destroy(l);
-            if (rc)
-                return bad(r, "an output that cannot be decoded");
-            r->nomem = 1;
-            return;
-        }
-        s->outputs[h->arg] = l;
-        return;
-    }
     case MSG_RESULT: {
         int32_t codes[3];
         char *fm, *mm;
@@ -425,6 +429,43 @@ static void handle(reader *r, const msg_head *h, char *p)
         return;
     }
     bad(r, "a message of unknown type");
+}
+
+/* rm__layer_deserialize_from's source: the next n bytes of the pipe. */
+static int pipe_source(void *ud, void *p, size_t n)
+{
+    reader *r = ud;
+    if (read_full(r, p, n) == n)
+        return 0;
+    if (!r->timed_out)
+        r->truncated = 1;
+    return -1;
+}
+
+/* An output, decoded as it arrives: its arrays are read from the pipe
+ * straight into the new layer, never into a buffer first. */
+static void receive_output(reader *r, const msg_head *h)
+{
+    rm_step *s = r->s;
+    if (h->arg >= s->desc->n_outputs || s->outputs[h->arg])
+        return bad(r, "an output it did not declare, or one twice");
+    rm_layer *l = NULL;
+    int rc = rm__layer_deserialize_from(&l, h->len, pipe_source, r);
+    if (r->truncated || r->timed_out)
+        return;
+    if (rc == RM_ENOMEM) {
+        r->nomem = 1;
+        return;
+    }
+    const char *name = s->desc->outputs[h->arg].name;
+    if (rc || rm_layer_set_name(l, name) || rm_layer_set_crs(l, s->crs)) {
+        rm_layer_destroy(l);
+        if (rc)
+            return bad(r, "an output that cannot be decoded");
+        r->nomem = 1;
+        return;
+    }
+    s->outputs[h->arg] = l;
 }
 
 /* Read a message body of `len` bytes. A large buffer is only address
@@ -468,11 +509,17 @@ static void read_all(reader *r)
         if (h.len > SIZE_MAX - 1 || (r->max_output && h.len > r->max_output))
             return bad(r, "an output larger than it could have held under "
                           "memory_mb");
-        char *p = read_body(r, h.len);
-        if (!p)
-            return;
-        handle(r, &h, p);
-        free(p);
+        if (h.type == MSG_OUTPUT) {
+            receive_output(r, &h);
+            if (r->truncated || r->timed_out)
+                return;
+        } else {
+            char *p = read_body(r, h.len);
+            if (!p)
+                return;
+            handle(r, &h, p);
+            free(p);
+        }
         if (r->why[0] || r->nomem)
             return;
     }
