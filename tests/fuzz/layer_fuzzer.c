@@ -1,26 +1,69 @@
 /*
- * Fuzz target: the decoder of a plugin child's output (rm_layer_
- * deserialize), the trust boundary between a plugin process and the host.
- * Any bytes must decode or be refused; what decodes must pass or fail the
- * host's output check without crashing, and encode back to the same
- * bytes.
+ * Fuzz target: the decoder of a plugin child's output, the trust boundary
+ * between a plugin process and the host: rm_layer_deserialize on a buffer
+ * and rm__layer_deserialize_from on a source that hands the bytes out in
+ * pieces, as the host reads them from the pipe. Any bytes must decode the
+ * same both ways or be refused both ways; what decodes must pass or fail
+ * the host's output check without crashing, and encode back (buffer and
+ * stream alike) to the same bytes.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
+#include "layer/layer_serialize.h"
 #include "plugin/step.h"
 #include "routemap/layer.h"
 
+/* A source over the input: exactly the bytes the decoder asks for. */
+typedef struct source {
+    const uint8_t *p;
+    size_t left;
+} source;
+
+static int take(void *ud, void *p, size_t n)
+{
+    source *s = ud;
+    if (n > s->left)
+        return -1;
+    memcpy(p, s->p, n);
+    s->p += n;
+    s->left -= n;
+    return 0;
+}
+
+/* A sink that appends to a buffer. */
+typedef struct sink {
+    uint8_t *p;
+    size_t len, cap;
+} sink;
+
+static int put(void *ud, const void *p, size_t n)
+{
+    sink *s = ud;
+    if (s->len + n > s->cap)
+        return -1;
+    memcpy(s->p + s->len, p, n);
+    s->len += n;
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    rm_layer *l = NULL;
+    rm_layer *l = NULL, *ls = NULL;
     int rc = rm_layer_deserialize(&l, data, size);
+    source src = {data, size};
+    int rs = rm__layer_deserialize_from(&ls, size, take, &src);
+    if ((rc == RM_OK) != (rs == RM_OK))
+        __builtin_trap(); /* buffer and stream decode alike */
     if (rc != RM_OK) {
-        if (l)
+        if (l || ls)
             __builtin_trap(); /* a refused buffer yields no layer */
         return 0;
     }
+    /* The stream decoder read exactly the input. */
+    if (src.left != 0)
+        __builtin_trap();
     /* What the host does next: check it against its declaration. */
     rm_output_desc od = {"out", rm_layer_geom_type(l), NULL};
     free(rm__step_check_output(&od, l));
@@ -40,7 +83,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(third);
         rm_layer_destroy(l2);
     }
+    /* The streamed encoding of both decodings is the same bytes. */
+    uint64_t want = rm__layer_serialized_size(l);
+    if (again && (want != n || rm__layer_serialized_size(ls) != n))
+        __builtin_trap();
+    sink out = {malloc(n ? n : 1), 0, n};
+    if (again && out.p && rm__layer_serialize_to(ls, put, &out) == RM_OK &&
+        (out.len != n || memcmp(out.p, again, n) != 0))
+        __builtin_trap();
+    free(out.p);
     free(again);
     rm_layer_destroy(l);
+    rm_layer_destroy(ls);
     return 0;
 }
