@@ -3,14 +3,30 @@
  * background thread transforms, in place, each range of coordinates the
  * reader hands over, with its own rm_context and transformation (PROJ
  * objects are used by one thread only). The reader syncs before it moves
- * the coordinate array; the last range is done when reading ends.
+ * the coordinate array; the last range is done when reading ends. While it
+ * has nothing to transform, the thread faults in, ahead of the reader, the
+ * pages of the layer's freshly sized arrays (MADV_POPULATE_WRITE: page
+ * tables only, contents untouched), so the kernel's page zeroing leaves
+ * the reading thread.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "io/read_internal.h"
 #include "layer/layer_internal.h"
 #include "util/util.h"
+
+#define MAX_SPANS 64
+#define PREFAULT_ROWS 32768 /* rows faulted in per step, every array */
+
+/* One array of the layer: base and bytes per row. */
+typedef struct span {
+    uintptr_t base;
+    size_t row_bytes;
+} span;
 
 struct rd_proj {
     pthread_t thread;
@@ -25,15 +41,95 @@ struct rd_proj {
     size_t failed;
     int stop;
     int running;
+    span spans[MAX_SPANS]; /* arrays to fault in, rows [0, pf_rows) */
+    int n_spans;
+    size_t pf_rows, pf_next; /* rows in the arrays; next row to do */
+    size_t page;
 };
+
+static void add_span(rd_proj *p, const void *base, size_t row_bytes)
+{
+    if (base && p->n_spans < MAX_SPANS)
+        p->spans[p->n_spans++] = (span){(uintptr_t)base, row_bytes};
+}
+
+/* The arrays of a layer sized once for `rows` points (fresh_reserve). */
+static void plan_prefault(rd_proj *p, const rm_layer *l)
+{
+#ifdef MADV_POPULATE_WRITE
+    size_t rows = l->cap_features;
+    long page = sysconf(_SC_PAGESIZE);
+    if (rows < 65536 || l->n_features || page <= 0 ||
+        l->cap_parts != rows || l->cap_coords != rows)
+        return;
+    p->page = (size_t)page;
+    p->pf_rows = rows;
+    add_span(p, l->xy, 2 * sizeof *l->xy);
+    add_span(p, l->fids, sizeof *l->fids);
+    add_span(p, l->feat_off, sizeof *l->feat_off);
+    add_span(p, l->part_off, sizeof *l->part_off);
+    add_span(p, l->part_outer, 1);
+    for (int i = 0; i < l->n_fields; i++) {
+        const rm__column *c = &l->fields[i];
+        add_span(p, c->valid, 1);
+        add_span(p, c->ints, sizeof *c->ints);
+        add_span(p, c->reals, sizeof *c->reals);
+        add_span(p, c->bools, 1);
+        add_span(p, c->str_off, sizeof *c->str_off);
+    }
+#else
+    (void)p;
+    (void)l;
+#endif
+}
+
+/*
+ * Fault in the next PREFAULT_ROWS rows of every array (whole pages inside
+ * them only). Stops for good at the first refusal (an older kernel).
+ * @return 1 while rows remain.
+ */
+static int prefault_step(rd_proj *p)
+{
+#ifdef MADV_POPULATE_WRITE
+    if (p->pf_next >= p->pf_rows)
+        return 0;
+    size_t r0 = p->pf_next, r1 = r0 + PREFAULT_ROWS;
+    if (r1 > p->pf_rows)
+        r1 = p->pf_rows;
+    uintptr_t mask = ~(uintptr_t)(p->page - 1);
+    for (int i = 0; i < p->n_spans; i++) {
+        uintptr_t b = (p->spans[i].base + r0 * p->spans[i].row_bytes +
+                       p->page - 1) & mask;
+        uintptr_t e = (p->spans[i].base + r1 * p->spans[i].row_bytes) & mask;
+        if (e > b && madvise((void *)b, e - b, MADV_POPULATE_WRITE) != 0) {
+            p->pf_rows = 0;
+            return 0;
+        }
+    }
+    p->pf_next = r1;
+    return p->pf_next < p->pf_rows;
+#else
+    (void)p;
+    return 0;
+#endif
+}
 
 static void *worker(void *arg)
 {
     rd_proj *p = arg;
     pthread_mutex_lock(&p->lock);
+    int prefault = p->pf_rows > 0;
     for (;;) {
-        while (p->done == p->submitted && !p->stop)
+        while (p->done == p->submitted && !p->stop) {
+            if (prefault) {
+                /* Idle: fault in pages until there is work. */
+                pthread_mutex_unlock(&p->lock);
+                prefault = prefault_step(p);
+                pthread_mutex_lock(&p->lock);
+                continue;
+            }
             pthread_cond_wait(&p->wake, &p->lock);
+        }
         if (p->done == p->submitted && p->stop)
             break;
         size_t from = p->done, to = p->submitted;
@@ -69,6 +165,7 @@ int rd_proj_start(rd_reader *r)
         free(p);
         return RM_OK;
     }
+    plan_prefault(p, r->out);
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->wake, NULL);
     pthread_cond_init(&p->idle, NULL);
