@@ -522,6 +522,11 @@ static void read_all(reader *r)
         }
         if (r->why[0] || r->nomem)
             return;
+        /* The result is the last message: stop here rather than wait for
+         * the end of the stream, which a process the plugin left behind
+         * could hold open. */
+        if (r->got_result)
+            return;
     }
 }
 
@@ -546,6 +551,20 @@ static int wait_ended(pid_t pid, double deadline)
         struct timespec nap = {0, (ms > 5 ? 5 : ms) * 1000000L};
         nanosleep(&nap, NULL);
     }
+}
+
+/* 1 when bytes wait in the pipe after the result (without blocking). */
+static int trailing_data(int fd)
+{
+    struct pollfd pfd = {fd, POLLIN, 0};
+    if (poll(&pfd, 1, 0) <= 0 || !(pfd.revents & POLLIN))
+        return 0;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0)
+        return 0;
+    char c;
+    ssize_t n = read(fd, &c, 1);
+    return n > 0;
 }
 
 /* Kill the child and whatever it started (its process group). */
@@ -642,13 +661,16 @@ int rm__step_fork_run(rm_step *s, const rm__step_limits *lim, int *out_rc)
         kill_all(pid);
         killed = 1;
     }
-    close(fds[0]);
-    /* The stream ended: the child exits next, unless it hangs on. */
+    /* The result came or the stream ended: the child exits next, unless
+     * it hangs on. */
     if (!killed && wait_ended(pid, deadline) != 0) {
         r.timed_out = 1;
         kill_all(pid);
         killed = 1;
     }
+    if (!killed && r.got_result && trailing_data(fds[0]))
+        bad(&r, "data after its result");
+    close(fds[0]);
     /* Anything the plugin started dies with it; the child is not reaped
      * yet, so its process group cannot be another's. */
     kill(-pid, SIGKILL);

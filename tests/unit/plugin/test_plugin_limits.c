@@ -172,6 +172,26 @@ static void test_timeout(void **state)
     rm__step_result_free(&res);
 }
 
+static void test_lingering_helper(void **state)
+{
+    (void)state;
+    /* A helper left holding the pipe neither delays the step to its
+     * timeout nor survives it. */
+    rm__step_limits lim = {20, 0};
+    rm__step_result res;
+    double secs;
+    assert_int_equal(run_limited("linger", &lim, &res, &secs), RM_OK);
+    assert_true(secs < 5.0);
+    rm__step_result_free(&res);
+    const char *h = strstr(log_text, "helper ");
+    assert_non_null(h);
+    long helper = strtol(h + 7, NULL, 10);
+    assert_true(helper > 0);
+    for (int i = 0; i < 200 && !gone(helper); i++)
+        usleep(10000);
+    assert_true(gone(helper));
+}
+
 static void test_memory_crash(void **state)
 {
     (void)state;
@@ -264,6 +284,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_timeout),
+        cmocka_unit_test(test_lingering_helper),
         cmocka_unit_test(test_memory_crash),
         cmocka_unit_test(test_memory_reported),
         cmocka_unit_test(test_fits_within_limits),
