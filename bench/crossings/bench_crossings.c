@@ -199,6 +199,9 @@ static int h_is_set(rm_step *s, const char *name)
 
 static int64_t h_int(rm_step *s, const char *name)
 {
+    const char *env = getenv("BENCH_THREADS");
+    if (strcmp(name, "threads") == 0 && env)
+        return strtoll(env, NULL, 10);
     const rm_param_desc *p = schema(s, name);
     return p && p->default_value ? strtoll(p->default_value, NULL, 10) : 0;
 }

@@ -101,7 +101,7 @@ static const char HELP[] =
     "there) and rank (1 = most crossings over all lines; ties by from_km, "
     "then line order).\n"
     "  tracks: a table, one row per input track (line feature, or track id "
-    "for points): track_id, crossings, n_ab, n_ba, first_time and "
+    "for points): track_id, crossings, first_time and "
     "last_time (times of its first and last crossing, NULL when none or "
     "unknown).\n"
     "  approaches: when approach_m > 0, for each track and line feature "
@@ -153,6 +153,9 @@ static const rm_param_desc PARAMS[] = {
     {"time_field", RM_PARAM_STRING, NULL, NULL, 0, NAN, NAN, NULL, 0,
      "Field with the time of each point (default: the time role): a "
      "date-time, ISO 8601 text or seconds since 1970."},
+    {"threads", RM_PARAM_INT, NULL, "0", 0, 0.0, 64.0, NULL, 0,
+     "Threads for the pass over the tracks (0: one per core, at most 4); "
+     "the results do not depend on it."},
 };
 
 static const rm_output_desc OUTPUTS[] = {
@@ -163,7 +166,7 @@ static const rm_output_desc OUTPUTS[] = {
      "The lines cut into segment_km pieces: line_id, line_part, from_km, "
      "to_km, n_ab, n_ba, n_total, rank."},
     {"tracks", RM_GEOM_NONE,
-     "One row per input track: track_id, crossings, n_ab, n_ba, first_time, "
+     "One row per input track: track_id, crossings, first_time, "
      "last_time."},
     {"approaches", RM_GEOM_POINT,
      "Closest approach of tracks that come within approach_m of a line "
@@ -350,7 +353,8 @@ static int run(const rm_host_api *api, rm_step *step)
     crossings_pass_stats stats = {0, 0};
     if (L.n_lines > 0) {
         rc = crossings_pass_run(&L, &G, &T, gap_min * 60.0, gap_km * 1000.0,
-                                appr, emit, tick, &es, &stats);
+                                appr, (int)api->param_int(step, "threads"),
+                                emit, tick, &es, &stats);
     } else {
         for (size_t r = 0; r < T.n_tracks && rc == RM_OK; r++)
             rc = emit(&es, r, NULL, 0, NULL, NULL, 0);

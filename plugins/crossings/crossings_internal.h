@@ -13,6 +13,13 @@
 
 #include "routemap/plugin.h"
 
+/* Inline for the hot paths even where the compiler would not. */
+#if defined(__GNUC__)
+#define CROSSINGS_HOT static inline __attribute__((always_inline))
+#else
+#define CROSSINGS_HOT static inline
+#endif
+
 /* Minimum and maximum of finite values (fmin/fmax are library calls). */
 static inline double crossings_min(double a, double b)
 {
@@ -187,13 +194,13 @@ static inline int crossings_box_has(const crossings_box *b, double x,
 int crossings_grid_safe(const crossings_grid *g, double x, double y,
                         crossings_box *out);
 
-/* The safe box of (x, y) as crossings_grid_safe gives it, or an empty box
- * (x0 > x1) when there is none. Inline: the fast paths call it often. */
-static inline void crossings_grid_safe_box(const crossings_grid *g,
-                                           double x, double y,
-                                           crossings_box *b)
+/* The safe box of (x, y), in cell (cx, cy), as crossings_grid_safe gives
+ * it, or an empty box (x0 > x1) when there is none. Inline: the fast
+ * paths call it often. */
+CROSSINGS_HOT void crossings_grid_safe_box_at(const crossings_grid *g,
+                                             double x, double y, int cx,
+                                             int cy, crossings_box *b)
 {
-    int cx = crossings_grid_cx(g, x), cy = crossings_grid_cy(g, y);
     if (cx < 0 || cy < 0 || cx >= g->w || cy >= g->h) {
         /* Outside the grid (NaN lands here too, and fails the last
          * test): the whole side beyond the grid's edge is safe. */
@@ -223,6 +230,22 @@ static inline void crossings_grid_safe_box(const crossings_grid *g,
 none:
     b->x0 = b->y0 = INFINITY;
     b->x1 = b->y1 = -INFINITY;
+}
+
+CROSSINGS_HOT void crossings_grid_safe_box(const crossings_grid *g,
+                                          double x, double y,
+                                          crossings_box *b)
+{
+    crossings_grid_safe_box_at(g, x, y, crossings_grid_cx(g, x),
+                               crossings_grid_cy(g, y), b);
+}
+
+/* Does cell (cx, cy) hold a line segment? (False outside the grid.) */
+static inline int crossings_grid_occupied(const crossings_grid *g, int cx,
+                                          int cy)
+{
+    return (unsigned)cx < (unsigned)g->w && (unsigned)cy < (unsigned)g->h &&
+           g->dist[(size_t)cy * (size_t)g->w + (size_t)cx] == 0;
 }
 
 /** Nonzero when segment p-q may touch (or come within the approach
@@ -382,7 +405,8 @@ typedef struct crossings_pass_stats {
 
 /**
  * Test every track against the grid, detect the crossings of those that
- * come near a line (on a few threads for large inputs), and call `emit`
+ * come near a line (on `threads` threads, 0: one per core; at most 4, and
+ * fewer for small inputs), and call `emit`
  * for every track in order, and `tick` now and then, from the calling
  * thread only.
  * @return RM_OK, RM_ENOMEM, RM_ECANCELLED or what emit returned.
@@ -390,8 +414,8 @@ typedef struct crossings_pass_stats {
 int crossings_pass_run(const crossings_lines *lines,
                        const crossings_grid *grid,
                        const crossings_tracks *tracks, double gap_s,
-                       double gap_m, double approach, crossings_emit_fn emit,
-                       crossings_tick_fn tick, void *ud,
-                       crossings_pass_stats *stats);
+                       double gap_m, double approach, int threads,
+                       crossings_emit_fn emit, crossings_tick_fn tick,
+                       void *ud, crossings_pass_stats *stats);
 
 #endif

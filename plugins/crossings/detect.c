@@ -322,14 +322,20 @@ static void visit_box(crossings_detector *d, size_t i, int cx0, int cy0,
 }
 
 /* Visit the line segments in the cells that track segment i may touch. */
-static void visit_segment(crossings_detector *d, size_t i)
+/* A new track segment: line segments seen for the last one count again. */
+static void next_stamp(crossings_detector *d)
 {
-    const crossings_grid *G = d->G;
-    const double *p = tpt(d, i), *q = tpt(d, i + 1);
     if (++d->cur == 0) {
         memset(d->stamp, 0, d->L->n_verts * sizeof *d->stamp);
         d->cur = 1;
     }
+}
+
+static void visit_segment(crossings_detector *d, size_t i)
+{
+    const crossings_grid *G = d->G;
+    const double *p = tpt(d, i), *q = tpt(d, i + 1);
+    next_stamp(d);
     double dx = q[0] - p[0], dy = q[1] - p[1];
     double len2 = dx * dx + dy * dy;
     if (len2 <= 4.0 * G->cell * G->cell) {
@@ -668,14 +674,41 @@ int crossings_detect_piece(crossings_detector *d, const crossings_piece *p)
     d->n_edges = 0;
     d->failed = 0;
     size_t hits_before = d->n_hits;
+    const crossings_grid *G = d->G;
+    const double *xy = p->xy;
     crossings_box b;
-    crossings_grid_safe_box(d->G, p->xy[0], p->xy[1], &b);
+    int pcx = crossings_grid_cx(G, xy[0]), pcy = crossings_grid_cy(G, xy[1]);
+    int known = 1; /* pcx, pcy are the cell of vertex i */
+    crossings_grid_safe_box_at(G, xy[0], xy[1], pcx, pcy, &b);
     for (size_t i = 0; i + 1 < p->n; i++) {
-        double x = p->xy[2 * i + 2], y = p->xy[2 * i + 3];
-        if ((x >= b.x0) & (x <= b.x1) & (y >= b.y0) & (y <= b.y1))
+        double x = xy[2 * i + 2], y = xy[2 * i + 3];
+        if ((x >= b.x0) & (x <= b.x1) & (y >= b.y0) & (y <= b.y1)) {
+            known = 0;
             continue; /* the segment stays in a safe box */
-        visit_segment(d, i);
-        crossings_grid_safe_box(d->G, x, y, &b);
+        }
+        int cx = crossings_grid_cx(G, x), cy = crossings_grid_cy(G, y);
+        if (!known) {
+            pcx = crossings_grid_cx(G, xy[2 * i]);
+            pcy = crossings_grid_cy(G, xy[2 * i + 1]);
+        }
+        if (G->pad == 0 && cx - pcx <= 1 && pcx - cx <= 1 &&
+            cy - pcy <= 1 && pcy - cy <= 1) {
+            /* A short segment: its cells are those of its ends' box. */
+            if (crossings_grid_occupied(G, pcx, pcy) |
+                crossings_grid_occupied(G, cx, cy) |
+                crossings_grid_occupied(G, pcx, cy) |
+                crossings_grid_occupied(G, cx, pcy)) {
+                next_stamp(d);
+                visit_box(d, i, pcx < cx ? pcx : cx, pcy < cy ? pcy : cy,
+                          pcx < cx ? cx : pcx, pcy < cy ? cy : pcy);
+            }
+        } else {
+            visit_segment(d, i);
+        }
+        crossings_grid_safe_box_at(G, x, y, cx, cy, &b);
+        pcx = cx;
+        pcy = cy;
+        known = 1;
     }
     if (d->failed)
         return RM_ENOMEM;

@@ -24,7 +24,7 @@ struct crossings_report {
     rm_layer *points, *segments, *tracks, *approaches;
     int p_track, p_line, p_part, p_chain, p_from, p_to, p_angle, p_time,
         p_seq;
-    int t_track, t_cross, t_ab, t_ba, t_first, t_last;
+    int t_track, t_cross, t_first, t_last;
     int a_track, a_line, a_dist, a_chain, a_time;
     int line_idf;      /* id role of the lines layer, or -1 */
     int line_id_text;  /* line ids are text */
@@ -204,8 +204,6 @@ int crossings_report_create(crossings_report **out, const rm_host_api *api,
         (rc = add_field(r, r->tracks, "track_id", tid, &r->t_track)) ||
         (rc = add_field(r, r->tracks, "crossings", RM_FIELD_INT,
                         &r->t_cross)) ||
-        (rc = add_field(r, r->tracks, "n_ab", RM_FIELD_INT, &r->t_ab)) ||
-        (rc = add_field(r, r->tracks, "n_ba", RM_FIELD_INT, &r->t_ba)) ||
         (rc = add_field(r, r->tracks, "first_time", RM_FIELD_DATETIME,
                         &r->t_first)) ||
         (rc = add_field(r, r->tracks, "last_time", RM_FIELD_DATETIME,
@@ -236,7 +234,6 @@ int crossings_report_track(crossings_report *r, size_t track,
     const rm_host_api *api = r->api;
     const crossings_lines *L = r->L;
     double first = NAN, last = NAN;
-    int64_t n_ab = 0;
     for (size_t k = 0; k < n_hits; k++) {
         const crossings_hit *h = &hits[k];
         size_t l = h->line;
@@ -246,7 +243,6 @@ int crossings_report_track(crossings_report *r, size_t track,
             piece = h->part_m > 0.0 ? np - 1 : 0;
         if (h->from_a) {
             r->n_ab[r->seg_base[l] + piece]++;
-            n_ab++;
         } else {
             r->n_ba[r->seg_base[l] + piece]++;
         }
@@ -275,8 +271,6 @@ int crossings_report_track(crossings_report *r, size_t track,
         return write_failed(r, "a track row");
     set_track_id(r, r->tracks, r->t_track, track);
     r->err |= api->set_int(r->tracks, r->t_cross, (int64_t)n_hits);
-    r->err |= api->set_int(r->tracks, r->t_ab, n_ab);
-    r->err |= api->set_int(r->tracks, r->t_ba, (int64_t)n_hits - n_ab);
     set_time(r, r->tracks, r->t_first, first);
     set_time(r, r->tracks, r->t_last, last);
 

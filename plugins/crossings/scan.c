@@ -9,7 +9,6 @@
  * depend on the number of threads.
  */
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +43,9 @@ typedef struct pass {
     size_t n_chunks;
     atomic_size_t next; /* next chunk to take */
     atomic_int stop;    /* an error: take no more chunks */
+    pthread_mutex_t lock; /* with `finished`: the emitter sleeps on it */
+    pthread_cond_t finished;
+    int sync;             /* lock and finished are initialised */
 } pass;
 
 /* What one thread owns. */
@@ -172,6 +174,11 @@ static int take(worker *w)
     if (c->rc != RM_OK)
         atomic_store(&P->stop, 1);
     atomic_store_explicit(&c->done, 1, memory_order_release);
+    if (P->sync) {
+        pthread_mutex_lock(&P->lock);
+        pthread_cond_broadcast(&P->finished);
+        pthread_mutex_unlock(&P->lock);
+    }
     return 1;
 }
 
@@ -208,7 +215,7 @@ static int emit_chunk(const chunk *c, crossings_emit_fn emit, void *ud)
 
 int crossings_pass_run(const crossings_lines *L, const crossings_grid *G,
                        const crossings_tracks *T, double gap_s, double gap_m,
-                       double approach, crossings_emit_fn emit,
+                       double approach, int threads, crossings_emit_fn emit,
                        crossings_tick_fn tick, void *ud,
                        crossings_pass_stats *stats)
 {
@@ -234,9 +241,19 @@ int crossings_pass_run(const crossings_lines *L, const crossings_grid *G,
     }
 
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    int n = cpus > MAX_THREADS ? MAX_THREADS : (cpus < 1 ? 1 : (int)cpus);
+    int n = threads > 0 ? threads : (int)(cpus < 1 ? 1 : cpus);
+    if (n > MAX_THREADS)
+        n = MAX_THREADS;
     if ((size_t)n > P.n_chunks / 4)
         n = (int)(P.n_chunks / 4) > 1 ? (int)(P.n_chunks / 4) : 1;
+    if (n > 1 && pthread_mutex_init(&P.lock, NULL) == 0) {
+        if (pthread_cond_init(&P.finished, NULL) == 0)
+            P.sync = 1;
+        else
+            pthread_mutex_destroy(&P.lock);
+    }
+    if (!P.sync)
+        n = 1;
     worker w[MAX_THREADS];
     pthread_t th[MAX_THREADS];
     memset(w, 0, sizeof w);
@@ -269,8 +286,14 @@ int crossings_pass_run(const crossings_lines *L, const crossings_grid *G,
                 break;
             continue;
         }
-        if (!take(&w[0]))
-            sched_yield(); /* another thread is on chunk next_emit */
+        if (take(&w[0]))
+            continue;
+        /* Another thread is on chunk next_emit: sleep until a chunk is
+         * finished. */
+        pthread_mutex_lock(&P.lock);
+        while (!atomic_load_explicit(&c->done, memory_order_acquire))
+            pthread_cond_wait(&P.finished, &P.lock);
+        pthread_mutex_unlock(&P.lock);
     }
     atomic_store(&P.stop, 1);
     for (int i = 1; i <= started; i++)
@@ -280,6 +303,10 @@ int crossings_pass_run(const crossings_lines *L, const crossings_grid *G,
     for (int i = 0; i < n; i++)
         worker_free(&w[i]);
     free(P.chunks);
+    if (P.sync) {
+        pthread_cond_destroy(&P.finished);
+        pthread_mutex_destroy(&P.lock);
+    }
     stats->threads = started + 1;
     return rc;
 }

@@ -268,7 +268,6 @@ static void test_simple_crossing(void **state)
     /* tracks row */
     assert_int_equal(rm_layer_feature_count(o.tracks), 1);
     assert_int_equal(int_at(o.tracks, "crossings", 0), 1);
-    assert_int_equal(int_at(o.tracks, "n_ab", 0), 1);
     assert_int_equal(int_at(o.tracks, "first_time", 0), 1500000);
     assert_int_equal(int_at(o.tracks, "last_time", 0), 1500000);
     /* Default names are left/right; going back is S -> N. */
@@ -465,8 +464,7 @@ static void test_many_and_same_point(void **state)
     }
     assert_string_equal(str_at(o.points, "from_side", 0), "N");
     assert_string_equal(str_at(o.points, "from_side", 1), "S");
-    assert_int_equal(int_at(o.tracks, "n_ab", 0), 1);
-    assert_int_equal(int_at(o.tracks, "n_ba", 0), 1);
+    assert_int_equal(int_at(o.tracks, "crossings", 0), 2);
     done(&o, tr, NULL);
     /* The same point visited twice as a track vertex. */
     assert_int_equal(count1(li, 6, 5.0, 5.0, 5.0, 0.0, 5.0, -5.0, 6.0, -5.0,
@@ -476,8 +474,9 @@ static void test_many_and_same_point(void **state)
     tr = one_track(NULL, 4, 1.0, 1.0, 2.0, -1.0, 3.0, 1.0, 4.0, -1.0);
     o = run(tr, li, NULL);
     assert_int_equal(rm_layer_feature_count(o.points), 3);
-    assert_int_equal(int_at(o.tracks, "n_ab", 0), 2);
-    assert_int_equal(int_at(o.tracks, "n_ba", 0), 1);
+    assert_string_equal(str_at(o.points, "from_side", 0), "left");
+    assert_string_equal(str_at(o.points, "from_side", 1), "right");
+    assert_string_equal(str_at(o.points, "from_side", 2), "left");
     for (size_t i = 0; i < 3; i++)
         assert_float_equal(real_at(o.points, "chainage_km", i),
                            (1.5 + (double)i) / 1000.0, 1e-15);
