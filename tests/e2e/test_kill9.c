@@ -3,8 +3,9 @@
  * moments drawn (with a fixed seed) over its run time, half of them near
  * its end where outputs are moved into place, all into the same output
  * folder that starts with complete outputs, and after each kill every
- * output must be absent, as it was, or complete — never partial. Complete means byte-identical to a
- * reference run for the outputs that are the same in two reference runs
+ * output must be absent, as it was, or complete — never partial.
+ * Complete means byte-identical to a reference run for the outputs that
+ * are the same in two reference runs
  * (maps), and for the others (the GeoPackage, whose metadata carries
  * times, and manifest.json, which carries the run time) that the manifest
  * parses as a JSON object (json-c) and the GeoPackage opens with OGR with
