@@ -2,9 +2,8 @@
  * Running a step: sets up the step state, runs the plugin in process or
  * through the forked child under its limits, then decides. A misuse of
  * the host table or a failed run becomes an error naming step and
- * plugin; otherwise every
- * output is checked and only then handed to the caller, so a step yields
- * all its outputs or none.
+ * plugin; otherwise every output is checked and only then handed to the
+ * caller, so a step yields all its outputs or none.
  */
 #include <stdio.h>
 #include <stdlib.h>

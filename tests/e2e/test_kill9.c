@@ -5,9 +5,9 @@
  * folder that starts with complete outputs, and after each kill every
  * output must be absent, as it was, or complete — never partial.
  * Complete means byte-identical to a reference run for the outputs that
- * are the same in two reference runs
- * (maps), and for the others (the GeoPackage, whose metadata carries
- * times, and manifest.json, which carries the run time) that the manifest
+ * are the same in two reference runs (maps), and for the others (the
+ * GeoPackage, whose metadata carries times, and manifest.json, which
+ * carries the run time) that the manifest
  * parses as a JSON object (json-c) and the GeoPackage opens with OGR with
  * the reference's layers and feature counts and passes SQLite's
  * integrity_check. The folder may hold nothing else but the staging
