@@ -350,7 +350,7 @@ static int run(const rm_host_api *api, rm_step *step)
         goto out;
     }
     emit_state es = {api, step, rep, 0, 0};
-    crossings_pass_stats stats = {0, 0};
+    crossings_pass_stats stats = {0, 0, 0, 0};
     if (L.n_lines > 0) {
         rc = crossings_pass_run(&L, &G, &T, gap_min * 60.0, gap_km * 1000.0,
                                 appr, (int)api->param_int(step, "threads"),
@@ -380,10 +380,12 @@ static int run(const rm_host_api *api, rm_step *step)
              n_hits_total, T.n_tracks, n_close, L.n_lines);
     api->log(step, RM_PLUGIN_LOG_DEBUG,
              "crossings: wall (CPU) ms: prepare %.1f (%.1f), scan, detect "
-             "and write %.1f (%.1f) on %d thread(s), segments %.1f (%.1f); "
-             "grid %d x %d cells of %.0f m",
+             "and write %.1f (%.1f) on %d thread(s) (this one did %zu of "
+             "%zu chunks), segments %.1f (%.1f); grid %d x %d cells of "
+             "%.0f m",
              t_prepared - t_start, c_prepared - c_start,
              t_scanned - t_prepared, c_scanned - c_prepared, threads,
+             stats.main_chunks, stats.chunks,
              now_ms() - t_scanned, cpu_ms() - c_scanned, G.w, G.h, G.cell);
     api->manifest_note(step, "crossings.sides",
                        "first side name = left of the line's direction, "

@@ -258,12 +258,12 @@ uint32_t crossings_grid_box_count(const crossings_grid *g, int cx0, int cy0,
                                   int cx1, int cy1);
 
 /**
- * Nonzero when some segment of the run xy[0..n) (n vertices) may touch or
- * come within the approach distance of a line; zero is a proof that none
- * does. This is the fast path that rejects most tracks.
+ * The first segment of the run xy[0..n) (n vertices) that may touch, or
+ * come within the approach distance of, a line: 1 + its index, or 0 when
+ * none does (a proof). This is the fast path that rejects most tracks.
  */
-int crossings_grid_run_may_touch(const crossings_grid *g, const double *xy,
-                                 size_t n);
+size_t crossings_grid_run_may_touch(const crossings_grid *g,
+                                    const double *xy, size_t n);
 
 /* ---- tracks (tracks.c) -------------------------------------------------- */
 
@@ -314,10 +314,11 @@ double crossings_parse_time(const char *s);
  * without NaN coordinates or repeated vertices.
  */
 typedef struct crossings_piece {
-    double *xy; /* 2 * n */
-    double *t;  /* n, NaN where unknown; NULL: all unknown */
+    double *xy;   /* 2 * n */
+    double *t;    /* n, NaN where unknown; NULL: all unknown */
     size_t n;
     size_t cap;
+    size_t first; /* segments before this one touch no line (proved) */
 } crossings_piece;
 
 /*
@@ -328,12 +329,14 @@ typedef struct crossings_piece {
  * the first one's time) but its time counts for the time gap to the next
  * vertex: waiting on one spot is not a gap. NaN coordinates split too.
  * `cb` is called with each piece of >= 2 vertices; a nonzero return stops
- * the split and is returned.
+ * the split and is returned. `first`: segments of the run before this one
+ * were proved to touch no line (used when the run is one piece as it is).
  */
 typedef int (*crossings_piece_fn)(void *ud, const crossings_piece *piece);
 int crossings_split_run(const crossings_run *run, int from_points,
-                        double gap_s, double gap_m, crossings_piece *buf,
-                        crossings_piece_fn cb, void *ud);
+                        double gap_s, double gap_m, size_t first,
+                        crossings_piece *buf, crossings_piece_fn cb,
+                        void *ud);
 
 /* ---- detection (detect.c) ----------------------------------------------- */
 
@@ -399,8 +402,10 @@ typedef int (*crossings_emit_fn)(void *ud, size_t r,
 typedef int (*crossings_tick_fn)(void *ud, double fraction);
 
 typedef struct crossings_pass_stats {
-    int threads;     /* threads that worked */
-    size_t examined; /* tracks that came near a line */
+    int threads;        /* threads that worked */
+    size_t examined;    /* tracks that came near a line */
+    size_t chunks;      /* chunks of tracks */
+    size_t main_chunks; /* of which the calling thread did */
 } crossings_pass_stats;
 
 /**

@@ -55,6 +55,12 @@ struct crossings_detector {
 
 /* ---- small helpers ---------------------------------------------------- */
 
+/* Length of (dx, dy); metric coordinates never come near overflow. */
+static double len2d(double dx, double dy)
+{
+    return sqrt(dx * dx + dy * dy);
+}
+
 static int grow(void **arr, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
@@ -221,7 +227,7 @@ static double point_seg(const double *p, const double *a, const double *b,
     if (t > 1.0)
         t = 1.0;
     *f = t;
-    return hypot(p[0] - (a[0] + t * dx), p[1] - (a[1] + t * dy));
+    return len2d(p[0] - (a[0] + t * dx), p[1] - (a[1] + t * dy));
 }
 
 static double lerp_time(const crossings_piece *p, size_t i, double f)
@@ -469,7 +475,7 @@ static void record(crossings_detector *d, const node *en, const node *ex,
     h->from_a = entry * L->flip[line] > 0;
     if (ex->lkey & 1) {
         const double *a = lpt(d, g);
-        double c = L->cum[g] + hypot(ex->x - a[0], ex->y - a[1]);
+        double c = L->cum[g] + len2d(ex->x - a[0], ex->y - a[1]);
         h->part_m = crossings_min(c, L->cum[g + 1]);
     } else {
         h->part_m = L->cum[g];
@@ -483,8 +489,8 @@ static void record(crossings_detector *d, const node *en, const node *ex,
         h->order = (double)i;
     } else {
         const double *p = tpt(d, i), *q = tpt(d, i + 1);
-        double f = hypot(ex->x - p[0], ex->y - p[1]) /
-                   hypot(q[0] - p[0], q[1] - p[1]);
+        double f = len2d(ex->x - p[0], ex->y - p[1]) /
+                   len2d(q[0] - p[0], q[1] - p[1]);
         if (f > 1.0)
             f = 1.0;
         h->t = lerp_time(P, i, f);
@@ -676,11 +682,13 @@ int crossings_detect_piece(crossings_detector *d, const crossings_piece *p)
     size_t hits_before = d->n_hits;
     const crossings_grid *G = d->G;
     const double *xy = p->xy;
+    size_t i0 = p->first < p->n ? p->first : 0;
     crossings_box b;
-    int pcx = crossings_grid_cx(G, xy[0]), pcy = crossings_grid_cy(G, xy[1]);
+    int pcx = crossings_grid_cx(G, xy[2 * i0]);
+    int pcy = crossings_grid_cy(G, xy[2 * i0 + 1]);
     int known = 1; /* pcx, pcy are the cell of vertex i */
-    crossings_grid_safe_box_at(G, xy[0], xy[1], pcx, pcy, &b);
-    for (size_t i = 0; i + 1 < p->n; i++) {
+    crossings_grid_safe_box_at(G, xy[2 * i0], xy[2 * i0 + 1], pcx, pcy, &b);
+    for (size_t i = i0; i + 1 < p->n; i++) {
         double x = xy[2 * i + 2], y = xy[2 * i + 3];
         if ((x >= b.x0) & (x <= b.x1) & (y >= b.y0) & (y <= b.y1)) {
             known = 0;

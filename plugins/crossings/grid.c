@@ -310,8 +310,8 @@ int crossings_grid_segment_may_touch(const crossings_grid *g,
                                     cx1 + g->pad, cy1 + g->pad) != 0;
 }
 
-int crossings_grid_run_may_touch(const crossings_grid *g, const double *xy,
-                                 size_t n)
+size_t crossings_grid_run_may_touch(const crossings_grid *g,
+                                    const double *xy, size_t n)
 {
     if (n < 2)
         return 0;
@@ -324,7 +324,7 @@ int crossings_grid_run_may_touch(const crossings_grid *g, const double *xy,
         if ((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
             continue;
         if (crossings_grid_segment_may_touch(g, xy + 2 * k - 2, xy + 2 * k))
-            return 1;
+            return k; /* segment k - 1, plus one */
         crossings_grid_safe_box(g, x, y, &b);
         x0 = b.x0;
         y0 = b.y0;

@@ -54,6 +54,7 @@ typedef struct worker {
     crossings_detector *det;
     crossings_piece piece;
     int rc;
+    size_t chunks; /* chunks this thread did */
 } worker;
 
 static int grow(void **arr, size_t *cap, size_t need, size_t size)
@@ -91,15 +92,19 @@ static int on_piece(void *ud, const crossings_piece *piece)
     return crossings_detect_piece(w->det, piece);
 }
 
-/* Detect track r and append its results to chunk c. */
-static int track(worker *w, chunk *c, size_t r)
+/* Detect track r and append its results to chunk c. Its run `hit` had
+ * the first segment that may touch a line, segment `first`. */
+static int track(worker *w, chunk *c, size_t r, size_t hit, size_t first)
 {
     const pass *P = w->P;
     const crossings_tracks *T = P->T;
     crossings_detector_reset(w->det);
     for (size_t k = T->roff[r]; k < T->roff[r + 1]; k++) {
+        if (k < hit)
+            continue; /* no segment of it may touch */
         int rc = crossings_split_run(&T->runs[k], T->from_points, P->gap_s,
-                                     P->gap_m, &w->piece, on_piece, w);
+                                     P->gap_m, k == hit ? first : 0,
+                                     &w->piece, on_piece, w);
         if (rc != RM_OK)
             return rc;
     }
@@ -143,14 +148,14 @@ static void do_chunk(worker *w, chunk *c)
     for (size_t r = c->lo; r < c->hi; r++) {
         c->hoff[r - c->lo] = c->n_hits;
         c->noff[r - c->lo] = c->n_near;
-        int may = 0;
-        for (size_t k = T->roff[r]; k < T->roff[r + 1] && !may; k++)
+        size_t may = 0, k;
+        for (k = T->roff[r]; k < T->roff[r + 1] && !may; k++)
             may = crossings_grid_run_may_touch(P->G, T->runs[k].xy,
                                                T->runs[k].n);
         if (!may)
             continue;
         c->examined++;
-        if ((c->rc = track(w, c, r)) != RM_OK)
+        if ((c->rc = track(w, c, r, k - 1, may - 1)) != RM_OK)
             return;
     }
     c->hoff[c->hi - c->lo] = c->n_hits;
@@ -171,6 +176,7 @@ static int take(worker *w)
         c->rc = crossings_detector_create(&w->det, P->L, P->G, P->approach);
     if (c->rc == RM_OK)
         do_chunk(w, c);
+    w->chunks++;
     if (c->rc != RM_OK)
         atomic_store(&P->stop, 1);
     atomic_store_explicit(&c->done, 1, memory_order_release);
@@ -308,5 +314,7 @@ int crossings_pass_run(const crossings_lines *L, const crossings_grid *G,
         pthread_mutex_destroy(&P.lock);
     }
     stats->threads = started + 1;
+    stats->main_chunks = w[0].chunks;
+    stats->chunks = P.n_chunks;
     return rc;
 }

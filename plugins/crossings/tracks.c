@@ -490,13 +490,14 @@ static int clean_run(const crossings_run *run)
 }
 
 int crossings_split_run(const crossings_run *run, int from_points,
-                        double gap_s, double gap_m, crossings_piece *p,
-                        crossings_piece_fn cb, void *ud)
+                        double gap_s, double gap_m, size_t first,
+                        crossings_piece *p, crossings_piece_fn cb, void *ud)
 {
     if (!from_points && clean_run(run)) {
-        crossings_piece whole = {(double *)run->xy, NULL, run->n, 0};
+        crossings_piece whole = {(double *)run->xy, NULL, run->n, 0, first};
         return cb(ud, &whole);
     }
+    p->first = 0;
     int rc = grow_piece(p, run->n);
     if (rc)
         return rc;
