@@ -611,6 +611,29 @@ static void test_multi_lines(void **state)
     rm_layer_destroy(tr);
 }
 
+/* A multi-line track: its parts are pieces of one track, never joined. */
+static void test_multi_part_track(void **state)
+{
+    (void)state;
+    rm_layer *li = line_east();
+    rm_layer *tr = layer("tracks", RM_GEOM_LINE);
+    /* Part 1 stays far north; part 2 crosses at x = 4.5 and x = 5.5. */
+    feature(tr, 1, NULL, 2, 0.0, 50.0, 10.0, 50.0);
+    part(tr, 1, 3, 4.0, 5.0, 5.0, -5.0, 6.0, 5.0);
+    /* Part 1 ends north of the line and part 2 starts south of it: the
+     * jump between them is no path, so no crossing; part 2 crosses once
+     * more at x = 3. */
+    feature(tr, 2, NULL, 2, 1.0, 9.0, 2.0, 5.0);
+    part(tr, 1, 2, 3.0, -5.0, 3.0, 5.0);
+    outcome o = run(tr, li, NULL);
+    assert_int_equal(int_at(o.tracks, "crossings", 0), 2);
+    assert_int_equal(int_at(o.tracks, "crossings", 1), 1);
+    assert_float_equal(real_at(o.points, "chainage_km", 0), 0.0045,
+                       1e-15);
+    assert_float_equal(real_at(o.points, "chainage_km", 2), 0.003, 1e-15);
+    done(&o, tr, li);
+}
+
 /* ---- point tracks and gaps ---------------------------------------------- */
 
 #define T0 1751328000000LL /* 2025-07-01T00:00:00Z in ms */
@@ -1036,6 +1059,7 @@ int main(void)
         cmocka_unit_test(test_closed_rings),
         cmocka_unit_test(test_polygon_rings),
         cmocka_unit_test(test_multi_lines),
+        cmocka_unit_test(test_multi_part_track),
         cmocka_unit_test(test_point_tracks),
         cmocka_unit_test(test_point_tracks_text_times),
         cmocka_unit_test(test_line_track_gaps),
