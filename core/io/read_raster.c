@@ -2,7 +2,8 @@
  * Raster sources: band 1 of any GDAL raster becomes a raster layer of
  * doubles with NaN as nodata, warped (bilinear) into the target CRS when
  * one is set. The warp runs as a virtual dataset, read once straight into
- * the layer's cells.
+ * the layer's cells, with GDAL's block cache capped meanwhile so it never
+ * holds a second copy of the raster.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <gdal_utils.h>
 #include <ogr_srs_api.h>
 
+#include "io/gdal_cache.h"
 #include "io/read_internal.h"
 #include "util/util.h"
 
@@ -110,8 +112,14 @@ int rd_read_raster(rm_context *ctx, rm_layer **out, const char *source,
         goto done;
     }
     double *cells = rm_layer_raster_data(*out);
-    if (GDALRasterIO(band, GF_Read, 0, 0, w, h, cells, w, h, GDT_Float64, 0,
-                     0) != CE_None) {
+    /* Rows of the file's own blocks: what a warp or a read decodes. */
+    rm__gdal_cache_cap(rm__gdal_cache_for(GDALGetRasterBand(ds, 1)));
+    CPLErr e = GDALRasterIO(band, GF_Read, 0, 0, w, h, cells, w, h,
+                            GDT_Float64, 0, 0);
+    /* Drop what the read left in the cache before the limit goes back. */
+    GDALFlushRasterCache(band);
+    rm__gdal_cache_restore();
+    if (e != CE_None) {
         rc = raster_error(ctx, source, RM_EIO_READ, "cannot read the raster",
                           &cap);
         goto done;

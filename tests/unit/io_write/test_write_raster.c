@@ -2,8 +2,9 @@
  * Tests of rm_io_write_raster: a raster layer written as GeoTIFF and read
  * back with GDAL directly. Size, geotransform, CRS, NaN nodata, 256-pixel
  * tiles, DEFLATE with the floating-point predictor and exact cell values
- * are checked against the values put in; the first overview cell is the
- * mean of the valid cells under it, worked out by hand.
+ * are checked against the values put in; overview cells are the means of
+ * the valid cells under them (windows spread evenly over odd sizes, means
+ * kept to single precision), worked out by hand.
  */
 #include <dirent.h>
 #include <math.h>
@@ -169,6 +170,72 @@ static void test_geotiff_roundtrip(void **state)
     rm_layer_destroy(r);
 }
 
+/* Overview cell (row, col) of level `k`, read with GDAL. */
+static double overview_cell(const char *path, int k, int row, int col)
+{
+    GDALDatasetH ds = GDALOpen(path, GA_ReadOnly);
+    assert_non_null(ds);
+    GDALRasterBandH o = GDALGetOverview(GDALGetRasterBand(ds, 1), k);
+    assert_non_null(o);
+    double v;
+    assert_int_equal(GDALRasterIO(o, GF_Read, col, row, 1, 1, &v, 1, 1,
+                                  GDT_Float64, 0, 0),
+                     CE_None);
+    GDALClose(ds);
+    return v;
+}
+
+static void test_overview_windows(void **state)
+{
+    rm_context *ctx = *state;
+    const double gt[6] = {0.0, 1.0, 0.0, 100.0, 0.0, -1.0};
+    /* 601 x 40: overviews 301 x 20 and 151 x 10 (GDAL rounds sizes up).
+     * 301 cells share 601 columns evenly (601 / 301 = 1.9967 each):
+     * cell j takes the columns whose centres fall in its share, rounded:
+     * round(j * 601 / 301) up to round((j + 1) * 601 / 301). */
+    rm_layer *r = make_raster(601, 40, gt);
+    const char *out = path_in("odd.tif");
+    assert_int_equal(rm_io_write_raster(ctx, out, r), RM_OK);
+    GDALDatasetH ds = GDALOpen(out, GA_ReadOnly);
+    assert_non_null(ds);
+    GDALRasterBandH b = GDALGetRasterBand(ds, 1);
+    assert_int_equal(GDALGetOverviewCount(b), 2);
+    assert_int_equal(GDALGetRasterBandXSize(GDALGetOverview(b, 0)), 301);
+    assert_int_equal(GDALGetRasterBandYSize(GDALGetOverview(b, 0)), 20);
+    GDALClose(ds);
+    /* Cell 150: round(299.50) = 300 to round(301.50) = 301, one column:
+     * (300.25 + 1300.25) / 2 over rows 0 and 1. */
+    assert_true(overview_cell(out, 0, 0, 150) == 800.25);
+    /* Cell 300, the last: columns 599 and 600 of rows 0 and 1:
+     * (599.25 + 600.25 + 1599.25 + 1600.25) / 4. */
+    assert_true(overview_cell(out, 0, 0, 300) == 1099.75);
+    /* Level 2 (151 x 10), cell 0: columns 0..3 (up to round(3.98) = 4)
+     * and rows 0..3. The 16 cells r * 1000 + c + 0.25 would sum to
+     * 4 * 6000 + 4 * 6 + 16 * 0.25 = 24028; the 4 NaN diagonal ones are
+     * left out (6000 + 6 + 4 * 0.25 = 6007): 18021 over 12 cells. */
+    assert_true(overview_cell(out, 1, 0, 0) ==
+                (double)(float)(18021.0 / 12));
+    rm_layer_destroy(r);
+
+    /* Means are kept to single precision; a window of NaN stays NaN. */
+    rm_layer *q = NULL;
+    assert_int_equal(rm_layer_create_raster(&q, "q", 520, 4, gt), RM_OK);
+    double *d = rm_layer_raster_data(q);
+    for (int i = 0; i < 520 * 4; i++)
+        d[i] = 7.0;
+    d[0] = 1.0;
+    d[1] = 2.0;
+    d[520] = 2.0;
+    d[521] = NAN;
+    d[2] = d[3] = d[522] = d[523] = NAN;
+    out = path_in("means.tif");
+    assert_int_equal(rm_io_write_raster(ctx, out, q), RM_OK);
+    assert_true(overview_cell(out, 0, 0, 0) == (double)(float)(5.0 / 3));
+    assert_true(isnan(overview_cell(out, 0, 0, 1)));
+    assert_true(overview_cell(out, 0, 1, 1) == 7.0);
+    rm_layer_destroy(q);
+}
+
 static void test_small_raster_no_overviews(void **state)
 {
     rm_context *ctx = *state;
@@ -226,6 +293,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_geotiff_roundtrip),
+        cmocka_unit_test(test_overview_windows),
         cmocka_unit_test(test_small_raster_no_overviews),
         cmocka_unit_test(test_raster_errors_leave_nothing),
     };
