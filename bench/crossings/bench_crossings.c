@@ -8,6 +8,7 @@
  * writes the same data as COPY text (run.sh loads and queries it).
  *
  *   bench_crossings run|plugin|geos [tracks] [vertices]
+ *   bench_crossings cases      (degenerate cases: crossings vs GEOS)
  *   (BENCH_WALK=patrol: persistent walks instead of plain random walks)
  *   bench_crossings copy-tracks|copy-line [tracks] [vertices]
  */
@@ -500,6 +501,76 @@ static int run_geos(const workload *w, int repeats)
     return 0;
 }
 
+/*
+ * Degenerate cases where counting intersection points and counting
+ * changes of side differ: each track against the line (0,0)-(10,0).
+ */
+static int run_cases(void)
+{
+    static const struct {
+        const char *what;
+        int n;
+        double xy[12];
+    } cases[] = {
+        {"plain crossing", 2, {5, 5, 5, -5}},
+        {"touch and return", 3, {2, 5, 3, 0, 4, 5}},
+        {"run along, leave on the other side", 4, {2, 5, 2, 0, 6, 0, 6, -5}},
+        {"run along, return", 4, {2, 5, 2, 0, 6, 0, 6, 5}},
+        {"twice through one point", 4, {5, 5, 5, -5, 6, -5, 4, 5}},
+        {"through the line's end point", 2, {10, 5, 10, -5}},
+        {"starts on the line", 2, {5, 0, 5, -5}},
+    };
+    rm_plugin_desc desc;
+    if (rm_plugin_crossings_init_static(&API, &desc))
+        return 1;
+    GEOSContextHandle_t h = GEOS_init_r();
+    GEOSContext_setErrorHandler_r(h, geos_quiet);
+    double lxy[4] = {0, 0, 10, 0};
+    GEOSGeometry *line = GEOSGeom_createLineString_r(
+        h, GEOSCoordSeq_copyFromBuffer_r(h, lxy, 2, 0, 0));
+    rm_layer *lines;
+    if (rm_layer_create(&lines, "lines", RM_GEOM_LINE) ||
+        rm_layer_begin_feature(lines, 1) < 0 ||
+        rm_layer_add_part(lines, lxy, 2, NULL, 1))
+        return 1;
+    printf("%-36s %9s %12s %12s\n", "case", "crossings",
+           "GEOS points", "GEOS lines");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        rm_layer *tracks;
+        if (rm_layer_create(&tracks, "tracks", RM_GEOM_LINE) ||
+            rm_layer_begin_feature(tracks, 1) < 0 ||
+            rm_layer_add_part(tracks, cases[i].xy, (size_t)cases[i].n, NULL,
+                              1))
+            return 1;
+        rm_step step;
+        memset(&step, 0, sizeof step);
+        step.desc = &desc;
+        step.tracks = tracks;
+        step.lines = lines;
+        if (desc.run(&API, &step))
+            return 1;
+        size_t got = rm_layer_feature_count(step.out[0]);
+        GEOSGeometry *t = GEOSGeom_createLineString_r(
+            h, GEOSCoordSeq_copyFromBuffer_r(h, cases[i].xy,
+                                             (unsigned)cases[i].n, 0, 0));
+        GEOSGeometry *x = GEOSIntersection_r(h, line, t);
+        size_t points = 0, runs = 0;
+        if (x)
+            count_parts(h, x, &points, &runs);
+        printf("%-36s %9zu %12zu %12zu\n", cases[i].what, got, points,
+               runs);
+        GEOSGeom_destroy_r(h, x);
+        GEOSGeom_destroy_r(h, t);
+        for (int k = 0; k < 4; k++)
+            rm_layer_destroy(step.out[k]);
+        rm_layer_destroy(tracks);
+    }
+    rm_layer_destroy(lines);
+    GEOSGeom_destroy_r(h, line);
+    GEOS_finish_r(h);
+    return 0;
+}
+
 /* COPY text: id, then EWKB hex (SRID 32631) of a line string. */
 static void copy_line(int64_t id, const double *xy, size_t n)
 {
@@ -523,6 +594,8 @@ int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "run";
     verbose = getenv("BENCH_VERBOSE") != NULL;
+    if (strcmp(mode, "cases") == 0)
+        return run_cases();
     size_t n_tracks = argc > 2 ? strtoul(argv[2], NULL, 10) : 100000;
     size_t n_verts = argc > 3 ? strtoul(argv[3], NULL, 10) : 100;
     if (n_tracks == 0 || n_verts < 2) {

@@ -41,6 +41,8 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 echo "machine: $(nproc) cores, $cpu,"
 echo "  load average $(cut -d' ' -f1-3 /proc/loadavg)"
 "$build/bench_crossings" run "$tracks" "$verts" | sed 's/^/  /'
+echo "degenerate cases (absent from the random data), against (0,0)-(10,0):"
+"$build/bench_crossings" cases | sed 's/^/  /'
 
 [ "${RM_BENCH_NO_PG:-}" = 1 ] && exit 0
 
