@@ -124,8 +124,8 @@ static void compare(int neighbours)
              "grass '%s/PERMANENT' --exec sh -c \"r.in.gdal -o --quiet "
              "input='%s' output=f && g.region raster=f && r.cost %s --quiet "
              "input=f output=c start_coordinates=%.1f,%.1f,%.1f,%.1f && "
-             "r.out.gdal -c --quiet input=c output='%s' type=Float64\" "
-             ">'%s/grass.log' 2>&1",
+             "r.out.gdal -c --quiet --overwrite input=c output='%s' "
+             "type=Float64\" >'%s/grass.log' 2>&1",
              loc, loc, loc, ftif, neighbours == 16 ? "-k" : "", sxy[0],
              sxy[1], sxy[2], sxy[3], gtif, tmp);
     assert_int_equal(system(cmd), 0);
