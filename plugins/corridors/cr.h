@@ -156,7 +156,7 @@ typedef struct cr_queue {
     int kind;
     size_t size;
     uint64_t last;
-    size_t nb;         /* buckets */
+    size_t nb;         /* buckets (BUCKET: a power of two) */
     cr_item **b;
     size_t *n, *cap;
     double inv_width;  /* BUCKET: 1 / width */

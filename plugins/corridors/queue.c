@@ -34,11 +34,14 @@ int cr_queue_init(cr_queue *q, int kind, double width, double span)
         q->nb = 1;
     } else if (kind == CR_QUEUE_BUCKET) {
         /* Keys in the queue span at most one step: span / width + 2
-         * buckets keep them apart around the circle. */
+         * buckets keep them apart around the circle; a power of two, so
+         * that a mask finds a key's bucket. */
         double nb = ceil(span / width) + 2;
         if (!(width > 0) || !(nb <= 1 << 24))
             return -1;
-        q->nb = (size_t)nb;
+        q->nb = 1;
+        while ((double)q->nb < nb)
+            q->nb *= 2;
         q->inv_width = 1 / width;
     }
     q->b = calloc(q->nb, sizeof *q->b);
@@ -126,7 +129,7 @@ int cr_queue_push(cr_queue *q, double key, uint32_t cell)
     int rc;
     if (q->kind == CR_QUEUE_BUCKET) {
         uint64_t k = (uint64_t)(key * q->inv_width);
-        rc = append(q, (size_t)(k % q->nb), it);
+        rc = append(q, (size_t)(k & (q->nb - 1)), it);
     } else if (q->kind == CR_QUEUE_BINARY) {
         rc = heap_push(q, it);
     } else {
@@ -143,10 +146,10 @@ int cr_queue_pop(cr_queue *q, double *key, uint32_t *cell)
         return 0;
     cr_item it;
     if (q->kind == CR_QUEUE_BUCKET) {
-        size_t i = (size_t)(q->cur % q->nb);
+        size_t i = (size_t)(q->cur & (q->nb - 1));
         while (q->n[i] == 0) {
             q->cur++;
-            i = i + 1 == q->nb ? 0 : i + 1;
+            i = (i + 1) & (q->nb - 1);
         }
         it = q->b[i][--q->n[i]];
     } else if (q->kind == CR_QUEUE_BINARY) {
