@@ -14,6 +14,13 @@ work=${RM_BENCH_DIR:-$root/build-bench/bench-hotspots}
 n=${RM_BENCH_N:-1000000}
 reps=${RM_BENCH_REPS:-5}
 mkdir -p "$work"
+# The peer (R spdep) and /usr/bin/time come from Debian.
+for pkg in r-cran-spdep r-cran-dbscan time; do
+  if ! dpkg -s "$pkg" >/dev/null 2>&1; then
+    sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get install -y -qq "$pkg" >/dev/null
+  fi
+done
 src="$root/plugins/hotspots"
 cc -O3 -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE -DGEOS_USE_ONLY_R_API \
   -I"$src" -I"$root/include" "$here/bench_hotspots.c" \
