@@ -135,6 +135,15 @@ int cr_accumulate(const cr_grid *g, const float *f, int neighbours,
                   double *cost, uint8_t *dir, cr_tick_fn tick, void *ud,
                   cr_accum_stats *stats)
 {
+    return cr_accumulate_below(g, f, neighbours, src, n_src, queue,
+                               INFINITY, cost, dir, tick, ud, stats);
+}
+
+int cr_accumulate_below(const cr_grid *g, const float *f, int neighbours,
+                        const uint32_t *src, size_t n_src, int queue,
+                        double stop, double *cost, uint8_t *dir,
+                        cr_tick_fn tick, void *ud, cr_accum_stats *stats)
+{
     size_t n = cr_cells(g);
     search s;
     memset(&s, 0, sizeof s);
@@ -190,6 +199,10 @@ int cr_accumulate(const cr_grid *g, const float *f, int neighbours,
         }
         if (d > cost[i])
             continue; /* stale: the cell was reached more cheaply */
+        if (d > stop)
+            continue; /* not spread: no path to a cell up to stop
+                         passes through a dearer cell; the queue drains
+                         (whatever order a queue pops a bucket in) */
         if (++settled % (1u << 20) == 0 && tick && tick(ud, settled)) {
             rc = -2;
             break;

@@ -199,6 +199,18 @@ int cr_accumulate(const cr_grid *g, const float *f, int neighbours,
                   double *cost, uint8_t *dir, cr_tick_fn tick, void *ud,
                   cr_accum_stats *stats);
 
+/*
+ * cr_accumulate, stopped once every cell with a least cost up to `stop`
+ * is settled: those cells get their exact cost and move as above, every
+ * other cell INFINITY or a cost above `stop` (an upper bound), and a move
+ * that is 0 or leads from a cell above `stop`. The corridor zone needs no
+ * more from the surface from the destinations.
+ */
+int cr_accumulate_below(const cr_grid *g, const float *f, int neighbours,
+                        const uint32_t *src, size_t n_src, int queue,
+                        double stop, double *cost, uint8_t *dir,
+                        cr_tick_fn tick, void *ud, cr_accum_stats *stats);
+
 /* ---- paths (trace.c) ---------------------------------------------------- */
 
 /*

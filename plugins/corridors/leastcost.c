@@ -414,16 +414,19 @@ static int sources(lc *c, const cr_cellset *s, uint32_t **cells,
     return RM_OK;
 }
 
+/* The surface from `src` over `f`, exact up to `stop` (see
+ * cr_accumulate_below; INFINITY for all of it). */
 static int accumulate(lc *c, const float *f, const uint32_t *src, size_t n,
-                      double *cost, uint8_t *dir, const char *what,
-                      double lo, double hi)
+                      double stop, double *cost, uint8_t *dir,
+                      const char *what, double lo, double hi)
 {
     cr_run *R = c->R;
     cr_tick t = {R, lo, hi};
     cr_accum_stats st;
     double t0 = cr_now();
-    int rc = cr_accumulate(&R->g, f, R->neighbours, src, n, CR_QUEUE_AUTO,
-                           cost, dir, cr_tick_cb, &t, &st);
+    int rc = cr_accumulate_below(&R->g, f, R->neighbours, src, n,
+                                 CR_QUEUE_AUTO, stop, cost, dir, cr_tick_cb,
+                                 &t, &st);
     if (rc == -2) {
         R->api->fail(R->step, RM_ECANCELLED, "cancelled");
         return RM_ECANCELLED;
@@ -495,7 +498,15 @@ static int emit_corridor(lc *c, int rank, const uint8_t *label,
     return rc;
 }
 
-static int corridors(lc *c, double *cost)
+/*
+ * The corridor zone and the alternatives. `dd` is scratch for the moves
+ * from the destinations (the moves from the origins, no longer needed
+ * once the rank 1 paths are out). The surfaces from the destinations are
+ * only searched as far as the zone's limit: a cell dearer than that from
+ * the destinations is outside the zone whatever its cost from the
+ * origins.
+ */
+static int corridors(lc *c, double *cost, uint8_t *dd)
 {
     cr_run *R = c->R;
     const rm_host_api *api = R->api;
@@ -505,16 +516,16 @@ static int corridors(lc *c, double *cost)
     int64_t n_alt = api->param_int(st, "alternatives");
     double pen = api->param_real(st, "alternative_penalty");
     double *cd = malloc(sizeof(double) * n);
-    uint8_t *dd = malloc(n);
     uint8_t *label = calloc(n, 1);
     double *co2 = NULL;
     uint8_t *do2 = NULL;
     float *fp = NULL;
-    int rc = cd && dd && label ? RM_OK : cr_nomem(R, "the corridor zone");
-    if (rc == RM_OK)
-        rc = accumulate(c, R->fric, c->dsrc, c->n_dsrc, cd, dd,
-                        "from the destinations", 0.5, 0.7);
+    int rc = cd && label ? RM_OK : cr_nomem(R, "the corridor zone");
     double best = optimum(c, cost);
+    double limit = best * (1 + tol / 100) * (1 + 1e-12);
+    if (rc == RM_OK && isfinite(best))
+        rc = accumulate(c, R->fric, c->dsrc, c->n_dsrc, limit, cd, dd,
+                        "from the destinations", 0.5, 0.7);
     if (rc == RM_OK && !isfinite(best)) {
         api->log(st, RM_PLUGIN_LOG_WARN,
                  "no destination can be reached from the origins; no "
@@ -522,7 +533,6 @@ static int corridors(lc *c, double *cost)
         n_alt = -1;
     }
     if (rc == RM_OK && n_alt >= 0) {
-        double limit = best * (1 + tol / 100) * (1 + 1e-12);
         size_t k = zone(&R->g, cost, cd, limit, label, 1);
         rc = emit_corridor(c, 1, label, k, best, tol);
         api->log(st, RM_PLUGIN_LOG_INFO,
@@ -546,20 +556,19 @@ static int corridors(lc *c, double *cost)
                 fp[i] = (float)(fp[i] * pen);
         double lo = 0.7 + 0.3 * (rank - 2) / (double)n_alt;
         double hi = 0.7 + 0.3 * (rank - 1) / (double)n_alt;
-        rc = accumulate(c, fp, c->src, c->n_src, co2, do2,
+        rc = accumulate(c, fp, c->src, c->n_src, INFINITY, co2, do2,
                         "from the origins (penalised)", lo,
                         (lo + hi) / 2);
-        if (rc == RM_OK)
-            rc = accumulate(c, fp, c->dsrc, c->n_dsrc, cd, dd,
-                            "from the destinations (penalised)",
-                            (lo + hi) / 2, hi);
+        double b2 = rc == RM_OK ? optimum(c, co2) : INFINITY;
+        if (rc || !isfinite(b2))
+            break;
+        double limit2 = b2 * (1 + tol / 100) * (1 + 1e-12);
+        rc = accumulate(c, fp, c->dsrc, c->n_dsrc, limit2, cd, dd,
+                        "from the destinations (penalised)", (lo + hi) / 2,
+                        hi);
         if (rc)
             break;
-        double b2 = optimum(c, co2);
-        if (!isfinite(b2))
-            break;
-        double limit = b2 * (1 + tol / 100) * (1 + 1e-12);
-        size_t k = zone(&R->g, co2, cd, limit, label, (uint8_t)rank);
+        size_t k = zone(&R->g, co2, cd, limit2, label, (uint8_t)rank);
         if (k == 0) {
             api->log(st, RM_PLUGIN_LOG_INFO,
                      "no distinct corridor %d: the penalised optimum stays "
@@ -574,7 +583,6 @@ static int corridors(lc *c, double *cost)
                                isfinite(least) ? least : b2, tol);
     }
     free(cd);
-    free(dd);
     free(label);
     free(co2);
     free(do2);
@@ -643,7 +651,7 @@ static int lc_run(lc *c)
     if (!dir)
         return cr_nomem(R, "the move directions");
     double least;
-    rc = accumulate(c, R->fric, c->src, c->n_src, cost, dir,
+    rc = accumulate(c, R->fric, c->src, c->n_src, INFINITY, cost, dir,
                     "from the origins", 0.05, c->dest ? 0.5 : 0.95);
     if (rc == RM_OK && c->dest) {
         rc = cr_layer_cells(R, c->dest, &c->ds);
@@ -654,7 +662,7 @@ static int lc_run(lc *c)
         if (rc == RM_OK)
             rc = emit_paths(c, 1, cost, dir, NULL, &least);
         if (rc == RM_OK && c->n_dsrc > 0)
-            rc = corridors(c, cost);
+            rc = corridors(c, cost, dir);
         else if (rc == RM_OK)
             api->log(st, RM_PLUGIN_LOG_WARN,
                      "no destination falls on the grid; no paths or "

@@ -2,7 +2,8 @@
  * Tests of the corridors plugin through the host. Expected values come
  * from outside the plugin: the 8- and 16-neighbour lattice metrics worked
  * by hand (axes d, diagonals d sqrt 2, knight's moves d sqrt 5), a
- * textbook O(n^2) Dijkstra written here from the documented convention,
+ * textbook O(n^2) Dijkstra written here from the documented convention
+ * (also for the search stopped at a cost, called directly),
  * step costs re-summed along the returned paths, segment intersection
  * for barriers, and counts of cells derived from the definitions.
  */
@@ -17,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "cr.h"
 #include "cr_test.h"
 #include "routemap/errors.h"
 
@@ -211,6 +213,72 @@ static void test_random_vs_reference(void **state)
         free(ref);
         rm__step_result_free(&out);
         rm_layer_destroy(orig);
+        free(f);
+    }
+}
+
+/* DOC: cr_accumulate_below gives every cell with a least cost up to
+ * `stop` its exact cost; every other cell INFINITY or a cost above stop.
+ * Checked against the textbook Dijkstra, for each queue (the bucket
+ * queue pops a bucket's cells out of order). */
+static void test_accumulate_below(void **state)
+{
+    (void)state;
+    enum { W = 41, H = 33 };
+    const double res = 100;
+    static const int QUEUES[] = {CR_QUEUE_BUCKET, CR_QUEUE_RADIX,
+                                 CR_QUEUE_BINARY};
+    for (int trial = 0; trial < 6; trial++) {
+        int nb = trial % 2 ? 16 : 8;
+        double *f = random_friction(W, H);
+        int src[2] = {(int)(uniform01() * W * H), (int)(uniform01() * W * H)};
+        for (int k = 0; k < 2; k++)
+            if (!(f[src[k]] > 0))
+                f[src[k]] = 1;
+        double *ref = malloc(sizeof(double) * W * H);
+        crt_reference_cost(f, W, H, res, nb, src, 2, ref);
+        /* Stop at the median reached cost: half the reached cells. */
+        double *sorted = malloc(sizeof(double) * W * H);
+        size_t m = 0;
+        for (int i = 0; i < W * H; i++)
+            if (isfinite(ref[i]))
+                sorted[m++] = ref[i];
+        for (size_t a = 1; a < m; a++)
+            for (size_t b = a; b > 0 && sorted[b] < sorted[b - 1]; b--) {
+                double t = sorted[b];
+                sorted[b] = sorted[b - 1];
+                sorted[b - 1] = t;
+            }
+        double stop = sorted[m / 2];
+        float *ff = malloc(sizeof(float) * W * H);
+        for (int i = 0; i < W * H; i++)
+            ff[i] = f[i] > 0 ? (float)f[i] : NAN;
+        cr_grid g = {W, H, X0, Y0, res};
+        uint32_t s32[2] = {(uint32_t)src[0], (uint32_t)src[1]};
+        double *cost = malloc(sizeof(double) * W * H);
+        uint8_t *dir = malloc(W * H);
+        for (int q = 0; q < 3; q++) {
+            assert_int_equal(cr_accumulate_below(&g, ff, nb, s32, 2,
+                                                 QUEUES[q], stop, cost, dir,
+                                                 NULL, NULL, NULL),
+                             0);
+            size_t below = 0;
+            for (int i = 0; i < W * H; i++) {
+                if (ref[i] <= stop) {
+                    below++;
+                    assert_true(cost[i] == ref[i] ||
+                                crt_rel(cost[i], ref[i]) <= 1e-12);
+                } else {
+                    assert_true(cost[i] > stop);
+                }
+            }
+            assert_true(below > m / 2 - 1 && below < m);
+        }
+        free(cost);
+        free(dir);
+        free(ff);
+        free(sorted);
+        free(ref);
         free(f);
     }
 }
@@ -834,6 +902,7 @@ int main(void)
         cmocka_unit_test(test_uniform_8),
         cmocka_unit_test(test_uniform_16),
         cmocka_unit_test(test_random_vs_reference),
+        cmocka_unit_test(test_accumulate_below),
         cmocka_unit_test(test_paths),
         cmocka_unit_test(test_barrier_lines),
         cmocka_unit_test(test_corridor_zone),
