@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Corridors benchmark: a 4000 x 4000 friction raster of 100 m cells with 3
-# origins and 3 destinations. Times the cost search alone (radix and
-# binary heap, 8 and 16 neighbours), a corridor (two surfaces and the
-# zone), `routemap analyze corridors` end to end (reading, computing,
-# writing the GeoPackage and the tiled GeoTIFF with overviews), and GRASS
-# r.cost on the same raster and origins when GRASS is installed (import
-# excluded, reading and writing its own database included).
+# origins and 3 destinations. Times the cost search alone (bucket queue,
+# radix and binary heap, 8 and 16 neighbours), a corridor (two surfaces
+# and the zone), `routemap analyze corridors` end to end (reading,
+# computing, writing the GeoPackage and the tiled GeoTIFF with overviews;
+# peak memory of the biggest process and of the host and child together),
+# and GRASS r.cost on the same raster and origins when GRASS is installed
+# (import excluded, reading and writing its own database included).
 # Usage: bench/corridors/run.sh [WORKDIR]   (default /tmp/rm-bench-corridors)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -27,7 +28,8 @@ echo "raster: 4000 x 4000 cells of 100 m, 3 origins, 3 destinations"
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine inflates wall times; CPU times are steadier)"
 
-# Wall time, CPU time (user + system) and peak RSS of one command.
+# Wall time, CPU time (user + system) and peak RSS of one command (of its
+# biggest process: the host or the plugin's child).
 timed() {
   local label=$1; shift
   /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" "$@" >"$work/out.txt" 2>&1 || {
@@ -35,6 +37,37 @@ timed() {
   read -r secs user sys kb <"$work/time.txt"
   printf '%-40s wall %6.2f s  cpu %6.2f s  peak %4d MB\n' "$label" "$secs" \
     "$(awk "BEGIN{print $user + $sys}")" $((kb / 1024))
+}
+
+# Every process below pid $1.
+descendants() {
+  local c
+  for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+    echo "$c"; descendants "$c"
+  done
+}
+
+# As timed; then a second run for the peak memory of the whole process
+# tree (host and the plugin's child together): the largest sum of their
+# PSS (a page shared by n processes counts 1/n in each), sampled every
+# 20 ms. The sampling costs CPU, so that run is not timed.
+timed_tree() {
+  local label=$1; shift
+  timed "$label" "$@"
+  "$@" >"$work/out.txt" 2>&1 &
+  local job=$! peak=0 sum p kb
+  while kill -0 "$job" 2>/dev/null; do
+    sum=0
+    for p in "$job" $(descendants "$job"); do
+      kb=$(awk '/^Pss:/{print $2}' /proc/"$p"/smaps_rollup 2>/dev/null || true)
+      sum=$((sum + ${kb:-0}))
+    done
+    [ "$sum" -gt "$peak" ] && peak=$sum
+    sleep 0.02
+  done
+  wait "$job"
+  printf '%-40s whole tree (host + child): peak %4d MB (PSS)\n' "" \
+    $((peak / 1024))
 }
 
 echo "== cost search alone: surface with directions, after reading =="
@@ -51,17 +84,22 @@ for nb in 8 16; do
   sed 's/^/    /' "$work/out.txt"
 done
 
-echo "== routemap analyze corridors, end to end (wall, peak RSS) =="
+echo "== routemap analyze corridors, end to end (wall, CPU, peak RSS) =="
 rm_cli=("$build/bin/routemap" --quiet --plugin-path "$build/lib/routemap/plugins")
 for nb in 8 16; do
-  timed "cost surface, $nb neighbours" "${rm_cli[@]}" analyze corridors \
+  timed_tree "cost surface, $nb neighbours" "${rm_cli[@]}" analyze corridors \
     --input friction="$work/friction.tif" --input origins="$work/origins.geojson" \
     --set neighbours=$nb --crs EPSG:32631 -o "$work/cost$nb.gpkg"
-  timed "corridor + 3 paths, $nb neighbours" "${rm_cli[@]}" analyze corridors \
+  timed_tree "corridor + 3 paths, $nb neighbours" "${rm_cli[@]}" \
+    analyze corridors \
     --input friction="$work/friction.tif" --input origins="$work/origins.geojson" \
     --input destinations="$work/destinations.geojson" \
     --set neighbours=$nb --crs EPSG:32631 -o "$work/corr$nb.gpkg"
 done
+timed_tree "cost surface, 8 neighbours, in process" "${rm_cli[@]}" \
+  --in-process analyze corridors --input friction="$work/friction.tif" \
+  --input origins="$work/origins.geojson" --set neighbours=8 \
+  --crs EPSG:32631 -o "$work/ip.gpkg"
 
 if command -v grass >/dev/null; then
   echo "== GRASS $(grass --version 2>/dev/null | head -1 | awk '{print $3}') r.cost (import excluded) =="
