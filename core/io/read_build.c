@@ -7,34 +7,17 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "io/read_internal.h"
 #include "layer/layer_internal.h"
 #include "util/util.h"
 
-#define HUGE_ALIGN ((uintptr_t)2 << 20)
 #define BIG_FRESH 65536 /* features: allocate exactly, huge-page backed */
 
-/*
- * An array for a big layer, with the kernel asked for huge pages before
- * any page is touched: a million rows fault in a few dozen pages instead
- * of tens of thousands. Advice only; freed with free() like any other.
- */
+/* An array for a big layer, huge-page backed (see rm__alloc_big). */
 static void *big_array(size_t n, size_t size, int zeroed)
 {
-    /* calloc of a big block maps fresh zero pages without touching them */
-    void *p = zeroed ? rm_callocarray(n ? n : 1, size)
-                     : rm_mallocarray(n ? n : 1, size);
-#ifdef MADV_HUGEPAGE
-    if (p && n * size >= 2 * HUGE_ALIGN) {
-        uintptr_t b = ((uintptr_t)p + HUGE_ALIGN - 1) & ~(HUGE_ALIGN - 1);
-        uintptr_t e = ((uintptr_t)p + n * size) & ~(HUGE_ALIGN - 1);
-        if (e > b)
-            madvise((void *)b, e - b, MADV_HUGEPAGE);
-    }
-#endif
-    return p;
+    return rm__alloc_big(n ? n : 1, size, zeroed);
 }
 
 #define REPLACE(member, np)                                                  \

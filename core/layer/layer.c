@@ -54,7 +54,7 @@ int rm_layer_create_raster(rm_layer **out, const char *name, int width,
     l->height = height;
     memcpy(l->gt, geotransform, sizeof l->gt);
     size_t n = (size_t)width * (size_t)height;
-    l->cells = rm_mallocarray(n, sizeof *l->cells);
+    l->cells = rm__alloc_big(n, sizeof *l->cells, 0);
     if (!l->cells) {
         rm_layer_destroy(l);
         return RM_ENOMEM;
@@ -123,31 +123,32 @@ static int column_reserve(rm__column *c, size_t old_cap, size_t cap)
     switch (c->type) {
     case RM_FIELD_INT:
     case RM_FIELD_DATETIME:
-        if (!(p = rm_reallocarray(c->ints, cap, sizeof *c->ints)))
+        if (!(p = rm__realloc_big(c->ints, old_cap, cap, sizeof *c->ints)))
             return RM_ENOMEM;
         c->ints = p;
         memset(c->ints + old_cap, 0, (cap - old_cap) * sizeof *c->ints);
         break;
     case RM_FIELD_REAL:
-        if (!(p = rm_reallocarray(c->reals, cap, sizeof *c->reals)))
+        if (!(p = rm__realloc_big(c->reals, old_cap, cap, sizeof *c->reals)))
             return RM_ENOMEM;
         c->reals = p;
         for (size_t i = old_cap; i < cap; i++)
             c->reals[i] = NAN;
         break;
     case RM_FIELD_BOOL:
-        if (!(p = rm_reallocarray(c->bools, cap, 1)))
+        if (!(p = rm__realloc_big(c->bools, old_cap, cap, 1)))
             return RM_ENOMEM;
         c->bools = p;
         memset(c->bools + old_cap, 0, cap - old_cap);
         break;
     case RM_FIELD_STRING:
-        if (!(p = rm_reallocarray(c->str_off, cap + 1, sizeof *c->str_off)))
+        if (!(p = rm__realloc_big(c->str_off, old_cap + 1, cap + 1,
+                                   sizeof *c->str_off)))
             return RM_ENOMEM;
         c->str_off = p;
         break;
     }
-    if (!(p = rm_reallocarray(c->valid, cap, 1)))
+    if (!(p = rm__realloc_big(c->valid, old_cap, cap, 1)))
         return RM_ENOMEM;
     c->valid = p;
     memset(c->valid + old_cap, 0, cap - old_cap);
@@ -162,10 +163,12 @@ static int reserve_features(rm_layer *l, size_t need)
     while (cap < need)
         cap *= 2;
     void *p;
-    if (!(p = rm_reallocarray(l->fids, cap, sizeof *l->fids)))
+    if (!(p = rm__realloc_big(l->fids, l->cap_features, cap,
+                                 sizeof *l->fids)))
         return RM_ENOMEM;
     l->fids = p;
-    if (!(p = rm_reallocarray(l->feat_off, cap + 1, sizeof *l->feat_off)))
+    if (!(p = rm__realloc_big(l->feat_off, l->cap_features + 1, cap + 1,
+                                 sizeof *l->feat_off)))
         return RM_ENOMEM;
     l->feat_off = p;
     for (int i = 0; i < l->n_fields; i++)
@@ -183,10 +186,11 @@ static int reserve_parts(rm_layer *l, size_t need)
     while (cap < need)
         cap *= 2;
     void *p;
-    if (!(p = rm_reallocarray(l->part_off, cap + 1, sizeof *l->part_off)))
+    if (!(p = rm__realloc_big(l->part_off, l->cap_parts + 1, cap + 1,
+                                 sizeof *l->part_off)))
         return RM_ENOMEM;
     l->part_off = p;
-    if (!(p = rm_reallocarray(l->part_outer, cap, 1)))
+    if (!(p = rm__realloc_big(l->part_outer, l->cap_parts, cap, 1)))
         return RM_ENOMEM;
     l->part_outer = p;
     l->cap_parts = cap;
@@ -201,11 +205,13 @@ static int reserve_coords(rm_layer *l, size_t need)
     while (cap < need)
         cap *= 2;
     void *p;
-    if (!(p = rm_reallocarray(l->xy, cap, 2 * sizeof *l->xy)))
+    if (!(p = rm__realloc_big(l->xy, l->cap_coords, cap,
+                                 2 * sizeof *l->xy)))
         return RM_ENOMEM;
     l->xy = p;
     if (l->vtime) {
-        if (!(p = rm_reallocarray(l->vtime, cap, sizeof *l->vtime)))
+        if (!(p = rm__realloc_big(l->vtime, l->cap_coords, cap,
+                                     sizeof *l->vtime)))
             return RM_ENOMEM;
         l->vtime = p;
     }
@@ -304,7 +310,7 @@ int rm_layer_add_part(rm_layer *l, const double *xy, size_t n,
         reserve_coords(l, l->n_coords + n))
         return RM_ENOMEM;
     if (times && !l->vtime) {
-        l->vtime = rm_mallocarray(l->cap_coords, sizeof *l->vtime);
+        l->vtime = rm__alloc_big(l->cap_coords, sizeof *l->vtime, 0);
         if (!l->vtime)
             return RM_ENOMEM;
         for (size_t i = 0; i < l->n_coords; i++)

@@ -175,7 +175,7 @@ static void *get_array(reader *r, uint64_t count, size_t size)
         r->bad = 1;
         return NULL;
     }
-    void *a = rm_mallocarray(count ? (size_t)count : 1, size);
+    void *a = rm__alloc_big(count ? (size_t)count : 1, size, 0);
     if (!a)
         r->nomem = 1;
     if (!a || get(r, a, (size_t)count * size)) {

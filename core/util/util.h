@@ -27,6 +27,20 @@ void *rm_mallocarray(size_t n, size_t size);
 void *rm_callocarray(size_t n, size_t size);
 /** realloc(p, n * size) with overflow check; p untouched on failure. */
 void *rm_reallocarray(void *p, size_t n, size_t size);
+/** Arrays from this size on are huge-page backed (see rm__alloc_big). */
+#define RM__BIG_BYTES ((size_t)4 << 20)
+/**
+ * rm_mallocarray (or rm_callocarray when `zeroed`) for arrays that may be
+ * big: from RM__BIG_BYTES on the kernel is asked for huge pages before
+ * any page is touched. Freed with free().
+ */
+void *rm__alloc_big(size_t n, size_t size, int zeroed);
+/**
+ * Grow `p` from `old_n` to `n` elements of `size` bytes, keeping the
+ * first `old_n`; a big result is huge-page backed. NULL on overflow or
+ * failure (p untouched).
+ */
+void *rm__realloc_big(void *p, size_t old_n, size_t n, size_t size);
 /** strdup that returns NULL for NULL. */
 char *rm__strdup(const char *s);
 /** printf into a new malloc'ed string (NULL on failure). */
