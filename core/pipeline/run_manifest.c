@@ -114,6 +114,17 @@ static void append_steps(rm__run *r, rm_strbuf *sb)
         rm_strbuf_json_string(sb, r->b->plugin_paths[i]);
         rm_strbuf_printf(sb, ", \"plugin_abi\": \"%u.%u\"",
                          (unsigned)d->abi_major, (unsigned)d->abi_minor);
+        rm_strbuf_printf(sb, ",\n     \"isolation\": \"%s\"",
+                         rec->in_process ? "in-process" : "child");
+        if (rec->timeout_s > 0)
+            rm_strbuf_printf(sb, ", \"timeout_s\": %.17g", rec->timeout_s);
+        else
+            rm_strbuf_append(sb, ", \"timeout_s\": null");
+        if (rec->memory_mb > 0)
+            rm_strbuf_printf(sb, ", \"memory_mb\": %llu",
+                             (unsigned long long)rec->memory_mb);
+        else
+            rm_strbuf_append(sb, ", \"memory_mb\": null");
         rm_strbuf_printf(sb, ",\n     \"parameters\": %s",
                          rec->params_json ? rec->params_json : "{}");
         rm_strbuf_printf(sb, ",\n     \"notes\": %s",

@@ -20,6 +20,9 @@ typedef struct rm__step_record {
     char *params_json;   /* resolved parameters as a JSON object */
     char *notes_json;    /* the plugin's manifest notes as a JSON object */
     char *outputs_json;  /* {"output": feature count or [w, h], ...} */
+    int in_process;      /* the plugin ran in the host, not in a child */
+    double timeout_s;    /* the limits it ran under (0: none) */
+    uint64_t memory_mb;
 } rm__step_record;
 
 typedef struct rm__staged {

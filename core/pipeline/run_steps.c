@@ -87,6 +87,31 @@ static int adopt_outputs(rm__run *r, const rm__spec_step *st,
     return rc != RM_OK ? rc : rec->outputs_json ? RM_OK : RM_ENOMEM;
 }
 
+/*
+ * A failure of the plugin itself (crash, timeout, memory, bad output)
+ * has no place in a data source: point it at the step in the briefing,
+ * or at the limit the briefing set when that limit was hit.
+ */
+static void locate_error(rm__run *r, const rm__spec_step *st)
+{
+    const rm_location *had = rm_errloc(r->ctx);
+    if (had && (had->file || had->source))
+        return;
+    int code = rm_errcode(r->ctx);
+    const char *msg = rm_errmsg(r->ctx);
+    rm__spec_loc at = st->loc;
+    if (st->timeout_s > 0 && strstr(msg, "(timeout_s)"))
+        at = st->timeout_loc;
+    else if (st->memory_mb > 0 && strstr(msg, "memory_mb"))
+        at = st->memory_loc;
+    char *copy = rm__strdup(msg);
+    if (!copy)
+        return;
+    rm_location loc = rm__spec_where(r->b->spec, at);
+    rm__error(r->ctx, code, &loc, "%s", copy);
+    free(copy);
+}
+
 static int run_step(rm__run *r, size_t i)
 {
     const rm__spec *s = r->b->spec;
@@ -115,9 +140,15 @@ static int run_step(rm__run *r, size_t i)
         lim.timeout_s = st->timeout_s;
     if (st->memory_mb > 0)
         lim.memory_mb = st->memory_mb;
+    /* In process no limit holds: the manifest says so (null). */
+    r->steps[i].in_process = r->opt->in_process;
+    r->steps[i].timeout_s = r->opt->in_process ? 0 : lim.timeout_s;
+    r->steps[i].memory_mb = r->opt->in_process ? 0 : lim.memory_mb;
     rc = rm__step_run_limited(r->ctx, d, st->id, params, r->crs, r->area,
                               forward_progress, &sp, r->opt->in_process,
                               &lim, &res);
+    if (rc != RM_OK)
+        locate_error(r, st);
     if (rc == RM_OK) {
         r->steps[i].notes_json = notes_json(&res);
         rc = adopt_outputs(r, st, d, &res, &r->steps[i]);

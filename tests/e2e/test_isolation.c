@@ -157,8 +157,11 @@ static void expect_refused(const char *plugin, const char *extra,
 static void test_crash(void **s)
 {
     (void)s;
+    /* The step's mapping opens at line 5, column 5 of the briefing:
+     * "  - {id: bad, plugin: crash}". */
     expect_refused("crash", "", FIXTURES,
-                   (const char *const[]){"step 'bad' (plugin crash 0.0.1) "
+                   (const char *const[]){"bad-crash.yaml:5:5: ",
+                                         "step 'bad' (plugin crash 0.0.1) "
                                          "crashed with signal 11",
                                          "outputs were discarded", NULL});
 }
@@ -175,8 +178,11 @@ static void test_hang(void **s)
 {
     (void)s;
     time_t t0 = time(NULL);
+    /* The error points at the limit that was hit, the value of timeout_s
+     * in "  - {id: bad, plugin: hang, timeout_s: 1}": line 5, column 40. */
     expect_refused("hang", ", timeout_s: 1", FIXTURES,
-                   (const char *const[]){"step 'bad' (plugin hang 0.0.1): "
+                   (const char *const[]){"bad-hang.yaml:5:40: ",
+                                         "step 'bad' (plugin hang 0.0.1): "
                                          "no answer after 1 s (timeout_s); "
                                          "raise timeout_s or check the "
                                          "plugin", NULL});
@@ -188,12 +194,16 @@ static void test_memory(void **s)
     (void)s;
     if (UNDER_ASAN)
         skip(); /* ASan maps its heap up front: RLIMIT_AS cannot see it */
+    /* "  - {id: bad, plugin: hog, memory_mb: 64}": the 64 is at 5:39,
+     * and at 5:44 in "  - {id: bad, plugin: hogcheck, memory_mb: 64}". */
     expect_refused("hog", ", memory_mb: 64", FIXTURES,
-                   (const char *const[]){"step 'bad' (plugin hog 0.0.1): "
+                   (const char *const[]){"bad-hog.yaml:5:39: ",
+                                         "step 'bad' (plugin hog 0.0.1): "
                                          "exceeded memory_mb (64 MB)",
                                          "raise memory_mb", NULL});
     expect_refused("hogcheck", ", memory_mb: 64", FIXTURES,
-                   (const char *const[]){"step 'bad' (plugin hogcheck "
+                   (const char *const[]){"bad-hogcheck.yaml:5:44: ",
+                                         "step 'bad' (plugin hogcheck "
                                          "0.0.1): exceeded memory_mb (64 "
                                          "MB): it ran out of memory", NULL});
 }
@@ -273,6 +283,55 @@ static void test_world_writable(void **s)
     e2e_free(&r);
 }
 
+/* The manifest records how each step ran: in a child under the
+ * briefing's limits or the documented defaults (1800 s, 4096 MB), or in
+ * process, where no limit holds. */
+static void test_manifest_limits(void **s)
+{
+    (void)s;
+    const char *b = briefing("limits.yaml",
+                             "  - {id: capped, plugin: buffer, input: bases, "
+                             "distance: 1 km, timeout_s: 7.5, "
+                             "memory_mb: 300}\n");
+    const char *out = e2e_path("out-limits");
+    const char *a1[] = {"run", b, "-o", out, NULL};
+    e2e_result r = e2e_run(a1);
+    assert_int_equal(r.exit_code, 0);
+    e2e_free(&r);
+    char p[1300];
+    snprintf(p, sizeof p, "%s/manifest.json", out);
+    size_t len;
+    char *m = slurp(p, &len);
+    assert_non_null(m);
+    const char *cover = strstr(m, "\"id\": \"cover\"");
+    const char *capped = strstr(m, "\"id\": \"capped\"");
+    assert_non_null(cover);
+    assert_non_null(capped);
+    const char *want_cover = "\"isolation\": \"child\", \"timeout_s\": "
+                             "1800, \"memory_mb\": 4096";
+    const char *want_capped = "\"isolation\": \"child\", \"timeout_s\": "
+                              "7.5, \"memory_mb\": 300";
+    const char *at = strstr(cover, want_cover);
+    assert_true(at && at < capped);
+    assert_non_null(strstr(capped, want_capped));
+    free(m);
+
+    const char *out2 = e2e_path("out-limits-inproc");
+    const char *a2[] = {"--in-process", "run", b, "-o", out2, NULL};
+    r = e2e_run(a2);
+    assert_int_equal(r.exit_code, 0);
+    e2e_free(&r);
+    snprintf(p, sizeof p, "%s/manifest.json", out2);
+    m = slurp(p, &len);
+    assert_non_null(m);
+    const char *none = "\"isolation\": \"in-process\", \"timeout_s\": "
+                       "null, \"memory_mb\": null";
+    at = strstr(m, none);
+    assert_non_null(at);
+    assert_non_null(strstr(at + 1, none)); /* both steps */
+    free(m);
+}
+
 static void test_analyze_limits(void **s)
 {
     (void)s;
@@ -315,6 +374,7 @@ int main(void)
         cmocka_unit_test(test_invalid_output),
         cmocka_unit_test(test_refused_plugins),
         cmocka_unit_test(test_world_writable),
+        cmocka_unit_test(test_manifest_limits),
         cmocka_unit_test(test_analyze_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
