@@ -10,6 +10,7 @@ packages=(
   libcairo2-dev libpango1.0-dev libyaml-dev libcmocka-dev
   poppler-utils fonts-dejavu-core fonts-noto-core
   python3 time
+  libjson-c-dev libsqlite3-dev # the tests' independent JSON and GeoPackage readers
 )
 # Peers the tests compare against when present (optional extras).
 if [ "${RM_WITH_PEERS:-0}" = 1 ]; then
