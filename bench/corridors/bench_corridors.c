@@ -179,7 +179,7 @@ static float *read_friction(const char *path, cr_grid *g)
     double gt[6];
     GDALGetGeoTransform(ds, gt);
     int w = GDALGetRasterXSize(ds), h = GDALGetRasterYSize(ds);
-    float *f = malloc(sizeof(float) * (size_t)w * h);
+    float *f = cr_alloc_big((size_t)w * h, sizeof(float));
     if (f && GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Read, 0, 0, w, h, f,
                           w, h, GDT_Float32, 0, 0) != CE_None) {
         free(f);
@@ -210,8 +210,8 @@ int main(int argc, char **argv)
         return 1;
     double t_read = now() - t0;
     size_t n = cr_cells(&g);
-    double *cost = malloc(sizeof(double) * n);
-    uint8_t *dir = malloc(n);
+    double *cost = cr_alloc_big(n, sizeof(double));
+    uint8_t *dir = cr_alloc_big(n, 1);
     uint32_t src[3], dst[3];
     cells(&g, ORIG, src);
     cells(&g, DEST, dst);
@@ -237,8 +237,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "corridor") == 0) {
         int nb = strcmp(argv[3], "8") == 0 ? 8 : 16;
-        double *cd = malloc(sizeof(double) * n);
-        uint8_t *dd = malloc(n), *label = calloc(n, 1);
+        double *cd = cr_alloc_big(n, sizeof(double));
+        uint8_t *dd = cr_alloc_big(n, 1), *label = calloc(n, 1);
         if (!cd || !dd || !label)
             return 1;
         t0 = now();

@@ -1,7 +1,9 @@
 /*
  * Accumulated cost over the friction grid: Dijkstra's label-setting
  * search from many sources with lazy deletion (a cell is queued again
- * when its cost drops; stale entries are skipped on the way out). A move
+ * when its cost drops; stale entries are skipped on the way out, by a
+ * bit per settled cell). A cell's move travels with its queue entry and
+ * is written once, when the cell is settled. A move
  * costs the mean friction of the cells it touches times its length in
  * metres; NaN friction propagates into the sum, and NaN never compares
  * below a cost, so barriers stop moves without a test of their own.
@@ -63,8 +65,8 @@ double cr_step_cost(const cr_grid *g, const float *f, int r, int c, int k)
 typedef struct search {
     const float *f;
     double *cost;
-    uint8_t *dir;
     cr_queue q;
+    uint64_t *done;   /* settled cells, a bit each */
     int w, h, nk;
     long off[17];     /* flat index offsets of the moves */
     double wt[17];    /* length in m / cells averaged */
@@ -75,11 +77,29 @@ static inline int relax(search *s, uint32_t n, double c, int k)
 {
     if (c < s->cost[n]) {
         s->cost[n] = c;
-        s->dir[n] = (uint8_t)k;
         s->pushes++;
-        return cr_queue_push(&s->q, c, n);
+        return cr_queue_push(&s->q, c, n, (uint8_t)k);
     }
     return 0;
+}
+
+/* How many pops ahead the neighbourhood of a cell is prefetched: far
+ * enough for its lines to arrive, near enough for the guess to hold. */
+#define PREFETCH_AHEAD 2
+
+/* Ask for the cost and friction rows around cell i (m rows up and down
+ * of it), which its expansion will read and write. */
+static inline void prefetch(const search *s, uint32_t i, int m, size_t n)
+{
+    size_t lo = i >= (size_t)m * (size_t)s->w + 1
+                    ? i - (size_t)m * (size_t)s->w - 1 : 0;
+    for (int k = 0; k <= 2 * m; k++) {
+        size_t j = lo + (size_t)k * (size_t)s->w;
+        if (j >= n)
+            break;
+        __builtin_prefetch(s->cost + j, 1);
+        __builtin_prefetch(s->f + j, 0);
+    }
 }
 
 /* A cell at least two cells from every edge: no bounds to check. */
@@ -149,7 +169,6 @@ int cr_accumulate_below(const cr_grid *g, const float *f, int neighbours,
     memset(&s, 0, sizeof s);
     s.f = f;
     s.cost = cost;
-    s.dir = dir;
     s.w = g->w;
     s.h = g->h;
     s.nk = neighbours == 16 ? 16 : 8;
@@ -175,15 +194,18 @@ int cr_accumulate_below(const cr_grid *g, const float *f, int neighbours,
                                                  : CR_QUEUE_RADIX;
     if (queue == CR_QUEUE_BUCKET && !(fmin > 0 && span / wmin < 1 << 24))
         queue = CR_QUEUE_RADIX;
-    if (cr_queue_init(&s.q, queue, wmin, span))
+    s.done = calloc(n / 64 + 1, sizeof *s.done);
+    if (!s.done || cr_queue_init(&s.q, queue, wmin, span)) {
+        free(s.done);
         return -1;
+    }
     int rc = 0;
     for (size_t j = 0; j < n_src && rc == 0; j++) {
         uint32_t i = src[j];
         if (i >= n || cost[i] == 0)
             continue;
         cost[i] = 0;
-        rc = cr_queue_push(&s.q, 0, i);
+        rc = cr_queue_push(&s.q, 0, i, 0);
     }
     int m = s.nk == 16 ? 2 : 1;
     /* Row of a cell by a multiplication, corrected: no division. */
@@ -191,14 +213,25 @@ int cr_accumulate_below(const cr_grid *g, const float *f, int neighbours,
     size_t settled = 0;
     double d;
     uint32_t i;
+    uint8_t move;
     while (rc == 0) {
-        int got = cr_queue_pop(&s.q, &d, &i);
+        int got = cr_queue_pop(&s.q, &d, &i, &move);
         if (got <= 0) {
             rc = got;
             break;
         }
-        if (d > cost[i])
-            continue; /* stale: the cell was reached more cheaply */
+        /* Stale: the cell was settled from an earlier, cheaper entry.
+         * The first entry of a cell to leave the queue is its least: the
+         * heaps pop in key order, and the entries of one cell in one
+         * bucket were pushed in falling key order and leave last in,
+         * first out. The bit is in cache where the cost may not be. */
+        uint64_t bit = (uint64_t)1 << (i & 63);
+        if (s.done[i >> 6] & bit)
+            continue;
+        s.done[i >> 6] |= bit;
+        /* The move of the least entry, recorded once: the cell's cost
+         * line is in cache now, its neighbours' moves need not be. */
+        dir[i] = move;
         if (d > stop)
             continue; /* not spread: no path to a cell up to stop
                          passes through a dearer cell; the queue drains
@@ -207,6 +240,10 @@ int cr_accumulate_below(const cr_grid *g, const float *f, int neighbours,
             rc = -2;
             break;
         }
+        /* The neighbourhood of the cell most likely popped next. */
+        uint32_t nx = cr_queue_next_hint(&s.q, PREFETCH_AHEAD);
+        if (nx < n)
+            prefetch(&s, nx, m, n);
         int r = (int)((double)i * inv_w);
         if ((uint32_t)r * (uint32_t)s.w > i)
             r--;
@@ -224,5 +261,6 @@ int cr_accumulate_below(const cr_grid *g, const float *f, int neighbours,
         stats->queue_peak = s.q.peak;
     }
     cr_queue_free(&s.q);
+    free(s.done);
     return rc < 0 ? rc : 0;
 }

@@ -11,6 +11,16 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+/* ---- big arrays (memory.c) ------------------------------------------- */
+
+/*
+ * n items of `size` bytes, uninitialised, huge-page backed where the
+ * kernel allows (2 MiB aligned from 2 MiB on). NULL when out of memory or
+ * n * size overflows. Free with free().
+ */
+void *cr_alloc_big(size_t n, size_t size);
 
 /* ---- the working grid (grid.c) ----------------------------------------- */
 
@@ -139,6 +149,7 @@ enum { CR_QUEUE_AUTO = 0, CR_QUEUE_RADIX = 1, CR_QUEUE_BINARY = 2,
 typedef struct cr_item {
     uint64_t key; /* bits of a non-negative double */
     uint32_t cell;
+    uint8_t move; /* the move that gave the cell this key, 0 at sources */
 } cr_item;
 
 /*
@@ -147,18 +158,23 @@ typedef struct cr_item {
  * the numeric order for non-negative doubles. BINARY: a binary heap.
  * BUCKET: a circular array of buckets of width `width` (Dial 1969 with
  * buckets as wide as the least edge, Dinitz 1978): items of the lowest
- * bucket leave in any order, which keeps Dijkstra exact as long as no
- * edge is shorter than `width`, because no item of a bucket can then
- * improve another of the same bucket. Keys pushed must not be below the
- * last key popped (for BUCKET: at least `width` above it).
+ * bucket leave last in, first out, not in key order, which keeps
+ * Dijkstra exact as long as no edge is shorter than `width`, because no
+ * item of a bucket can then improve another of the same bucket. Keys
+ * pushed must not be below the last key popped (for BUCKET: at least
+ * `width` above it).
  */
+typedef struct cr_bucket {
+    cr_item *items;
+    size_t n, cap; /* items held, room */
+} cr_bucket;
+
 typedef struct cr_queue {
     int kind;
     size_t size;
     uint64_t last;
     size_t nb;         /* buckets (BUCKET: a power of two) */
-    cr_item **b;
-    size_t *n, *cap;
+    cr_bucket *b;
     double inv_width;  /* BUCKET: 1 / width */
     uint64_t cur;      /* BUCKET: absolute index of the lowest bucket */
     size_t peak;       /* largest size seen */
@@ -168,10 +184,67 @@ typedef struct cr_queue {
  * only matter for BUCKET. @return 0, -1 out of memory. */
 int cr_queue_init(cr_queue *q, int kind, double width, double span);
 void cr_queue_free(cr_queue *q);
-/* @return 0, -1 out of memory. */
-int cr_queue_push(cr_queue *q, double key, uint32_t cell);
+
+/* The heaps' push and pop, and room for more items in bucket i (queue.c);
+ * callers use cr_queue_push and cr_queue_pop. */
+int cr_queue_push_heap(cr_queue *q, double key, uint32_t cell,
+                       uint8_t move);
+int cr_queue_pop_heap(cr_queue *q, double *key, uint32_t *cell,
+                      uint8_t *move);
+int cr_queue_grow(cr_queue *q, size_t i);
+
+/* The bucket queue's push and pop are inline: the search calls them for
+ * every move that lowers a cost. @return 0, -1 out of memory. */
+static inline int cr_queue_push(cr_queue *q, double key, uint32_t cell,
+                                uint8_t move)
+{
+    if (q->kind != CR_QUEUE_BUCKET)
+        return cr_queue_push_heap(q, key, cell, move);
+    size_t i = (size_t)((uint64_t)(key * q->inv_width) & (q->nb - 1));
+    cr_bucket *b = &q->b[i];
+    if (b->n == b->cap && cr_queue_grow(q, i))
+        return -1;
+    cr_item it;
+    memcpy(&it.key, &key, sizeof key);
+    it.cell = cell;
+    it.move = move;
+    b->items[b->n++] = it;
+    if (++q->size > q->peak)
+        q->peak = q->size;
+    return 0;
+}
+
 /* @return 1 with the least item, 0 when empty, -1 out of memory. */
-int cr_queue_pop(cr_queue *q, double *key, uint32_t *cell);
+static inline int cr_queue_pop(cr_queue *q, double *key, uint32_t *cell,
+                               uint8_t *move)
+{
+    if (q->kind != CR_QUEUE_BUCKET)
+        return cr_queue_pop_heap(q, key, cell, move);
+    if (q->size == 0)
+        return 0;
+    size_t i = (size_t)(q->cur & (q->nb - 1));
+    while (q->b[i].n == 0) {
+        q->cur++;
+        i = (i + 1) & (q->nb - 1);
+    }
+    cr_item it = q->b[i].items[--q->b[i].n];
+    q->size--;
+    memcpy(key, &it.key, sizeof *key);
+    *cell = it.cell;
+    *move = it.move;
+    return 1;
+}
+
+/* The cell that the k-th next cr_queue_pop will most likely return
+ * (BUCKET: k items down the lowest bucket; k >= 1), or UINT32_MAX: a
+ * hint for prefetching its neighbourhood, nothing more. */
+static inline uint32_t cr_queue_next_hint(const cr_queue *q, size_t k)
+{
+    if (q->kind != CR_QUEUE_BUCKET)
+        return UINT32_MAX;
+    const cr_bucket *b = &q->b[q->cur & (q->nb - 1)];
+    return b->n >= k ? b->items[b->n - k].cell : UINT32_MAX;
+}
 
 /* Called every 2^20 settled cells; nonzero stops the search. */
 typedef int (*cr_tick_fn)(void *ud, size_t settled);

@@ -109,7 +109,7 @@ int cr_build_friction(cr_run *R)
     const rm_host_api *api = R->api;
     rm_step *st = R->step;
     size_t n = cr_cells(&R->g);
-    R->fric = malloc(sizeof(float) * (n ? n : 1));
+    R->fric = cr_alloc_big(n, sizeof(float));
     if (!R->fric)
         return cr_nomem(R, "the friction surface");
     float *f = R->fric;

@@ -515,7 +515,7 @@ static int corridors(lc *c, double *cost, uint8_t *dd)
     double tol = api->param_real(st, "tolerance");
     int64_t n_alt = api->param_int(st, "alternatives");
     double pen = api->param_real(st, "alternative_penalty");
-    double *cd = malloc(sizeof(double) * n);
+    double *cd = cr_alloc_big(n, sizeof(double));
     uint8_t *label = calloc(n, 1);
     double *co2 = NULL;
     uint8_t *do2 = NULL;
@@ -542,9 +542,9 @@ static int corridors(lc *c, double *cost, uint8_t *dd)
     }
     for (int rank = 2; rc == RM_OK && rank <= n_alt + 1; rank++) {
         if (!fp) {
-            fp = malloc(sizeof(float) * n);
-            co2 = malloc(sizeof(double) * n);
-            do2 = malloc(n);
+            fp = cr_alloc_big(n, sizeof(float));
+            co2 = cr_alloc_big(n, sizeof(double));
+            do2 = cr_alloc_big(n, 1);
             if (!fp || !co2 || !do2) {
                 rc = cr_nomem(R, "the alternatives");
                 break;
@@ -647,7 +647,7 @@ static int lc_run(lc *c)
                          "cannot create the %d x %d output raster 'cost'",
                          R->g.w, R->g.h);
     size_t n = cr_cells(&R->g);
-    uint8_t *dir = malloc(n ? n : 1);
+    uint8_t *dir = cr_alloc_big(n, 1);
     if (!dir)
         return cr_nomem(R, "the move directions");
     double least;

@@ -45,37 +45,34 @@ int cr_queue_init(cr_queue *q, int kind, double width, double span)
         q->inv_width = 1 / width;
     }
     q->b = calloc(q->nb, sizeof *q->b);
-    q->n = calloc(q->nb, sizeof *q->n);
-    q->cap = calloc(q->nb, sizeof *q->cap);
-    if (!q->b || !q->n || !q->cap) {
-        cr_queue_free(q);
-        return -1;
-    }
-    return 0;
+    return q->b ? 0 : -1;
 }
 
 void cr_queue_free(cr_queue *q)
 {
     for (size_t i = 0; q->b && i < q->nb; i++)
-        free(q->b[i]);
+        free(q->b[i].items);
     free(q->b);
-    free(q->n);
-    free(q->cap);
     q->b = NULL;
-    q->n = q->cap = NULL;
+}
+
+int cr_queue_grow(cr_queue *q, size_t i)
+{
+    cr_bucket *b = &q->b[i];
+    size_t cap = b->cap ? b->cap * 2 : 256;
+    cr_item *it = realloc(b->items, cap * sizeof *it);
+    if (!it)
+        return -1;
+    b->items = it;
+    b->cap = cap;
+    return 0;
 }
 
 static int append(cr_queue *q, size_t i, cr_item it)
 {
-    if (q->n[i] == q->cap[i]) {
-        size_t cap = q->cap[i] ? q->cap[i] * 2 : 256;
-        cr_item *b = realloc(q->b[i], cap * sizeof *b);
-        if (!b)
-            return -1;
-        q->b[i] = b;
-        q->cap[i] = cap;
-    }
-    q->b[i][q->n[i]++] = it;
+    if (q->b[i].n == q->b[i].cap && cr_queue_grow(q, i))
+        return -1;
+    q->b[i].items[q->b[i].n++] = it;
     return 0;
 }
 
@@ -89,8 +86,8 @@ static int heap_push(cr_queue *q, cr_item it)
 {
     if (append(q, 0, it))
         return -1;
-    cr_item *h = q->b[0];
-    size_t i = q->n[0] - 1;
+    cr_item *h = q->b[0].items;
+    size_t i = q->b[0].n - 1;
     while (i > 0) {
         size_t p = (i - 1) / 2;
         if (h[p].key <= it.key)
@@ -104,9 +101,9 @@ static int heap_push(cr_queue *q, cr_item it)
 
 static cr_item heap_pop(cr_queue *q)
 {
-    cr_item *h = q->b[0];
-    cr_item top = h[0], it = h[--q->n[0]];
-    size_t n = q->n[0], i = 0;
+    cr_item *h = q->b[0].items;
+    cr_item top = h[0], it = h[--q->b[0].n];
+    size_t n = q->b[0].n, i = 0;
     for (;;) {
         size_t c = 2 * i + 1;
         if (c >= n)
@@ -123,62 +120,52 @@ static cr_item heap_pop(cr_queue *q)
     return top;
 }
 
-int cr_queue_push(cr_queue *q, double key, uint32_t cell)
+int cr_queue_push_heap(cr_queue *q, double key, uint32_t cell,
+                       uint8_t move)
 {
-    cr_item it = {bits_of(key), cell};
-    int rc;
-    if (q->kind == CR_QUEUE_BUCKET) {
-        uint64_t k = (uint64_t)(key * q->inv_width);
-        rc = append(q, (size_t)(k & (q->nb - 1)), it);
-    } else if (q->kind == CR_QUEUE_BINARY) {
-        rc = heap_push(q, it);
-    } else {
-        rc = append(q, (size_t)bucket(it.key, q->last), it);
-    }
+    cr_item it = {bits_of(key), cell, move};
+    int rc = q->kind == CR_QUEUE_BINARY
+                 ? heap_push(q, it)
+                 : append(q, (size_t)bucket(it.key, q->last), it);
     if (rc == 0 && ++q->size > q->peak)
         q->peak = q->size;
     return rc;
 }
 
-int cr_queue_pop(cr_queue *q, double *key, uint32_t *cell)
+int cr_queue_pop_heap(cr_queue *q, double *key, uint32_t *cell,
+                      uint8_t *move)
 {
     if (q->size == 0)
         return 0;
     cr_item it;
-    if (q->kind == CR_QUEUE_BUCKET) {
-        size_t i = (size_t)(q->cur & (q->nb - 1));
-        while (q->n[i] == 0) {
-            q->cur++;
-            i = (i + 1) & (q->nb - 1);
-        }
-        it = q->b[i][--q->n[i]];
-    } else if (q->kind == CR_QUEUE_BINARY) {
+    if (q->kind == CR_QUEUE_BINARY) {
         it = heap_pop(q);
     } else {
-        if (q->n[0] == 0) {
+        if (q->b[0].n == 0) {
             /* Refill bucket 0 from the first non-empty bucket: its least
              * key becomes `last`, and every item moves to a lower one. */
             int i = 1;
-            while (q->n[i] == 0)
+            while (q->b[i].n == 0)
                 i++;
-            cr_item *b = q->b[i];
-            size_t n = q->n[i];
+            cr_item *b = q->b[i].items;
+            size_t n = q->b[i].n;
             uint64_t m = b[0].key;
             for (size_t j = 1; j < n; j++)
                 if (b[j].key < m)
                     m = b[j].key;
             q->last = m;
-            q->n[i] = 0;
+            q->b[i].n = 0;
             for (size_t j = 0; j < n; j++) {
                 /* The target is below i: bucket i is not written. */
                 if (append(q, (size_t)bucket(b[j].key, m), b[j]))
                     return -1;
             }
         }
-        it = q->b[0][--q->n[0]];
+        it = q->b[0].items[--q->b[0].n];
     }
     q->size--;
     *key = double_of(it.key);
     *cell = it.cell;
+    *move = it.move;
     return 1;
 }
