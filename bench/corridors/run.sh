@@ -5,8 +5,9 @@
 # and the zone), `routemap analyze corridors` end to end (reading,
 # computing, writing the GeoPackage and the tiled GeoTIFF with overviews;
 # peak memory of the biggest process and of the host and child together),
-# and GRASS r.cost on the same raster and origins when GRASS is installed
-# (import excluded, reading and writing its own database included).
+# and GRASS r.cost on the same raster and origins (grass-core is installed
+# when missing; import excluded, reading and writing its own database
+# included).
 # Usage: bench/corridors/run.sh [WORKDIR]   (default /tmp/rm-bench-corridors)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -101,6 +102,16 @@ timed_tree "cost surface, 8 neighbours, in process" "${rm_cli[@]}" \
   --input origins="$work/origins.geojson" --set neighbours=8 \
   --crs EPSG:32631 -o "$work/ip.gpkg"
 
+# The peer: GRASS GIS, installed when missing (apt, with sudo unless root).
+if ! command -v grass >/dev/null; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  echo "installing grass-core for the comparison"
+  $sudo apt-get install -y -qq grass-core >/dev/null ||
+    { $sudo apt-get update -qq >/dev/null &&
+      $sudo apt-get install -y -qq grass-core >/dev/null; } ||
+    echo "could not install grass-core; GRASS is left out of this run"
+fi
 if command -v grass >/dev/null; then
   echo "== GRASS $(grass --version 2>/dev/null | head -1 | awk '{print $3}') r.cost (import excluded) =="
   loc="$work/grassloc"
@@ -116,5 +127,5 @@ if command -v grass >/dev/null; then
   timed "r.out.gdal of the cost (GeoTIFF)" grass "$loc/PERMANENT" --exec \
     r.out.gdal -c --quiet --overwrite input=c output="$work/grass_cost.tif" type=Float64
 else
-  echo "== GRASS not installed: apt-get install grass-core to compare =="
+  echo "== GRASS not installed: no comparison =="
 fi
