@@ -9,7 +9,9 @@
  *
  *   bench_crossings run|plugin|geos [tracks] [vertices]
  *   bench_crossings cases      (degenerate cases: crossings vs GEOS)
- *   (BENCH_WALK=patrol: persistent walks instead of plain random walks)
+ *   (BENCH_WALK=patrol: persistent walks instead of plain random walks;
+ *   BENCH_THREADS=n: the step's threads parameter; BENCH_REPEATS=n: runs
+ *   of the step, 9 by default, at most 64)
  *   bench_crossings copy-tracks|copy-line [tracks] [vertices]
  */
 #include <inttypes.h>
@@ -355,10 +357,10 @@ static int run_plugin(const workload *w, int repeats)
     rm_plugin_desc desc;
     if (rm_plugin_crossings_init_static(&API, &desc))
         return 1;
-    double times[16], cpu[16];
+    double times[64], cpu[64];
     size_t crossings = 0, crossers = 0;
-    if (repeats > 16)
-        repeats = 16;
+    if (repeats > 64)
+        repeats = 64;
     for (int r = 0; r < repeats; r++) {
         rm_step step;
         memset(&step, 0, sizeof step);
@@ -603,6 +605,10 @@ int main(int argc, char **argv)
                         "[tracks] [vertices]\n");
         return 2;
     }
+    const char *rep = getenv("BENCH_REPEATS");
+    int repeats = rep ? (int)strtol(rep, NULL, 10) : 9;
+    if (repeats < 1)
+        repeats = 1;
     workload w;
     const char *walk = getenv("BENCH_WALK");
     int patrol = walk && strcmp(walk, "patrol") == 0;
@@ -626,7 +632,7 @@ int main(int argc, char **argv)
                n_tracks, patrol ? "patrol (persistent walk)" : "random-walk",
                n_verts, len / 1000.0, LINE_VERTS);
         if (strcmp(mode, "geos") != 0)
-            rc = run_plugin(&w, 9);
+            rc = run_plugin(&w, repeats);
         if (!rc && strcmp(mode, "plugin") != 0)
             rc = run_geos(&w, 3);
     }

@@ -13,6 +13,10 @@
 
 #include "routemap/plugin.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* Inline for the hot paths even where the compiler would not. */
 #if defined(__GNUC__)
 #define CROSSINGS_HOT static inline __attribute__((always_inline))
@@ -56,7 +60,11 @@ double crossings_orient2d_exact(const double *a, const double *b,
 
 /* The filter of crossings_orient2d, inline for the hot paths; it falls
  * back to the exact stage when the rounded value could have the wrong
- * sign. */
+ * sign. The first test settles almost every call with one predictable
+ * branch (the signs of the two products are not): it passes exactly when
+ * Shewchuk's own tests below would return det, since his detsum is
+ * |detleft| + |detright| when both have one sign and his other early
+ * returns need no bound. */
 static inline double crossings_orient2d_inline(const double *a,
                                                const double *b,
                                                const double *c)
@@ -64,6 +72,9 @@ static inline double crossings_orient2d_inline(const double *a,
     double detleft = (a[0] - c[0]) * (b[1] - c[1]);
     double detright = (a[1] - c[1]) * (b[0] - c[0]);
     double det = detleft - detright, detsum;
+    if (fabs(det) >= CROSSINGS_CCW_ERRBOUND_A *
+                         (fabs(detleft) + fabs(detright)))
+        return det;
     if (detleft > 0.0) {
         if (detright <= 0.0)
             return det;
@@ -143,6 +154,14 @@ typedef struct crossings_grid {
     uint32_t *sat;    /* (w+1)*(h+1) summed-area table of segment counts */
     uint8_t *dist;    /* w*h: Chebyshev distance (cells) to the nearest
                          cell holding a segment, at most 255 */
+    /* Without approaches (pad 0): block (bx, by), 0 <= bx <= w and
+     * 0 <= by <= h, lists once each segment of the up to 2 x 2 cells
+     * bx - 1 .. bx, by - 1 .. by, so a short track segment finds its
+     * candidates in one list. NULL when pad > 0. */
+    uint32_t *bstart; /* (w+1)*(h+1) + 1 offsets into bitems */
+    uint32_t *bitems; /* segment (start vertex) ids */
+    uint8_t *occ;     /* (w+2)*(h+2): 1 where cell (x-1, y-1) holds a
+                         segment, a border of 0 around (pad 0 only) */
     int pad;          /* extra cells searched around a box (approaches) */
     double eps;       /* m: safe boxes keep this far inside their cells */
 } crossings_grid;
@@ -184,6 +203,41 @@ static inline int crossings_box_has(const crossings_box *b, double x,
                                     double y)
 {
     return x >= b->x0 && x <= b->x1 && y >= b->y0 && y <= b->y1;
+}
+
+/*
+ * The first vertex k of xy[from..n) (n vertices) outside box b, or n when
+ * all are inside; a NaN coordinate is outside. The hot loop of the pass:
+ * with SSE2, blocks of four vertices are tested with one branch (a vertex
+ * is one register, compared with both corners of the box at once).
+ */
+CROSSINGS_HOT size_t crossings_box_leave(const crossings_box *b,
+                                         const double *xy, size_t from,
+                                         size_t n)
+{
+    size_t k = from;
+#if defined(__SSE2__)
+    const __m128d lo = _mm_set_pd(b->y0, b->x0);
+    const __m128d hi = _mm_set_pd(b->y1, b->x1);
+    for (; k + 4 <= n; k += 4) {
+        const double *p = xy + 2 * k;
+        __m128d v0 = _mm_loadu_pd(p), v1 = _mm_loadu_pd(p + 2);
+        __m128d v2 = _mm_loadu_pd(p + 4), v3 = _mm_loadu_pd(p + 6);
+        __m128d in0 = _mm_and_pd(_mm_cmpge_pd(v0, lo), _mm_cmple_pd(v0, hi));
+        __m128d in1 = _mm_and_pd(_mm_cmpge_pd(v1, lo), _mm_cmple_pd(v1, hi));
+        __m128d in2 = _mm_and_pd(_mm_cmpge_pd(v2, lo), _mm_cmple_pd(v2, hi));
+        __m128d in3 = _mm_and_pd(_mm_cmpge_pd(v3, lo), _mm_cmple_pd(v3, hi));
+        __m128d in = _mm_and_pd(_mm_and_pd(in0, in1), _mm_and_pd(in2, in3));
+        if (_mm_movemask_pd(in) != 3)
+            break;
+    }
+#endif
+    for (; k < n; k++) {
+        double x = xy[2 * k], y = xy[2 * k + 1];
+        if (!((x >= b->x0) & (x <= b->x1) & (y >= b->y0) & (y <= b->y1)))
+            break;
+    }
+    return k;
 }
 
 /**
@@ -238,6 +292,24 @@ CROSSINGS_HOT void crossings_grid_safe_box(const crossings_grid *g,
 {
     crossings_grid_safe_box_at(g, x, y, crossings_grid_cx(g, x),
                                crossings_grid_cy(g, y), b);
+}
+
+/* The block (crossings_grid.bstart) of the 2 x 2 cells from (cx, cy) on,
+ * for cells -1 .. w and -1 .. h as crossings_grid_cx/cy give them; past
+ * the last column or row, the block that ends there. Pad 0 only. */
+static inline size_t crossings_grid_block(const crossings_grid *g, int cx,
+                                          int cy)
+{
+    cx = cx < g->w ? cx : g->w - 1;
+    cy = cy < g->h ? cy : g->h - 1;
+    return (size_t)(cy + 1) * ((size_t)g->w + 1) + (size_t)(cx + 1);
+}
+
+/* Does cell (cx, cy), -1 .. w and -1 .. h, hold a line segment? Without
+ * a branch, from the bordered occupancy array. Pad 0 only. */
+static inline int crossings_grid_occ(const crossings_grid *g, int cx, int cy)
+{
+    return g->occ[(size_t)(cy + 1) * ((size_t)g->w + 2) + (size_t)(cx + 1)];
 }
 
 /* Does cell (cx, cy) hold a line segment? (False outside the grid.) */

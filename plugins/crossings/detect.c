@@ -45,6 +45,12 @@ struct crossings_detector {
     crossings_hit *hits;
     size_t n_hits, cap_hits;
 
+    double *lbox;   /* per line segment g: min x, min y, max x, max y (m) */
+    size_t *cand;   /* pairs: track segment of the piece to visit, and
+                       its block (SIZE_MAX: followed cell by cell) */
+    uint32_t *pair; /* line segments whose box meets a track segment's */
+    size_t cap_cand, cap_pair;
+
     crossings_near *near;  /* per line feature */
     uint32_t *near_epoch;  /* per line feature */
     size_t *near_list;     /* features with an entry this epoch */
@@ -154,22 +160,20 @@ static void collinear_node(crossings_detector *d, size_t i, size_t g, int ax,
     add_node(d, tk, lk, at, out);
 }
 
-static void contact(crossings_detector *d, size_t i, size_t g)
+/* The contacts of track segment i and line segment g, whose boxes
+ * overlap. */
+static void contact_exact(crossings_detector *d, size_t i, size_t g)
 {
     const double *P = tpt(d, i), *Q = tpt(d, i + 1);
     const double *A = lpt(d, g), *B = lpt(d, g + 1);
-    if (crossings_max(P[0], Q[0]) < crossings_min(A[0], B[0]) ||
-        crossings_max(A[0], B[0]) < crossings_min(P[0], Q[0]) ||
-        crossings_max(P[1], Q[1]) < crossings_min(A[1], B[1]) ||
-        crossings_max(A[1], B[1]) < crossings_min(P[1], Q[1]))
-        return;
-    int o1 = crossings_orient_sign_inline(A, B, P);
-    int o2 = crossings_orient_sign_inline(A, B, Q);
-    if (o1 * o2 > 0)
-        return;
-    int o3 = crossings_orient_sign_inline(P, Q, A);
-    int o4 = crossings_orient_sign_inline(P, Q, B);
-    if (o3 * o4 > 0)
+    /* All four signs, then one branch: which pairs meet is random. */
+    double a1 = crossings_orient2d_inline(A, B, P);
+    double a2 = crossings_orient2d_inline(A, B, Q);
+    double a3 = crossings_orient2d_inline(P, Q, A);
+    double a4 = crossings_orient2d_inline(P, Q, B);
+    int o1 = (a1 > 0.0) - (a1 < 0.0), o2 = (a2 > 0.0) - (a2 < 0.0);
+    int o3 = (a3 > 0.0) - (a3 < 0.0), o4 = (a4 > 0.0) - (a4 < 0.0);
+    if ((o1 * o2 > 0) | (o3 * o4 > 0))
         return;
     uint32_t n1, n2;
     if (o1 == 0 && o2 == 0) {
@@ -201,8 +205,6 @@ static void contact(crossings_detector *d, size_t i, size_t g)
         add_node(d, 2 * (int64_t)i + 1, lvkey(d, g + 1), B, &n1);
     } else {
         /* Proper crossing of both interiors; the point is only reported. */
-        double a1 = crossings_orient2d(A, B, P);
-        double a2 = crossings_orient2d(A, B, Q);
         double f = a1 / (a1 - a2);
         if (!(f > 0.0))
             f = 0.0;
@@ -211,6 +213,18 @@ static void contact(crossings_detector *d, size_t i, size_t g)
         double at[2] = {P[0] + f * (Q[0] - P[0]), P[1] + f * (Q[1] - P[1])};
         add_node(d, 2 * (int64_t)i + 1, 2 * (int64_t)g + 1, at, &n1);
     }
+}
+
+static void contact(crossings_detector *d, size_t i, size_t g)
+{
+    const double *P = tpt(d, i), *Q = tpt(d, i + 1);
+    const double *A = lpt(d, g), *B = lpt(d, g + 1);
+    if (crossings_max(P[0], Q[0]) < crossings_min(A[0], B[0]) ||
+        crossings_max(A[0], B[0]) < crossings_min(P[0], Q[0]) ||
+        crossings_max(P[1], Q[1]) < crossings_min(A[1], B[1]) ||
+        crossings_max(A[1], B[1]) < crossings_min(P[1], Q[1]))
+        return;
+    contact_exact(d, i, g);
 }
 
 /* ---- closest approach --------------------------------------------------- */
@@ -633,9 +647,19 @@ int crossings_detector_create(crossings_detector **out,
     d->near_epoch = calloc(nf, sizeof *d->near_epoch);
     d->near_list = calloc(nf, sizeof *d->near_list);
     d->epoch = 1;
-    if (!d->stamp || !d->near || !d->near_epoch || !d->near_list) {
+    d->lbox = malloc((lines->n_verts ? lines->n_verts : 1) * 4 *
+                     sizeof *d->lbox);
+    if (!d->stamp || !d->near || !d->near_epoch || !d->near_list ||
+        !d->lbox) {
         crossings_detector_destroy(d);
         return RM_ENOMEM;
+    }
+    for (size_t g = 0; g + 1 < lines->n_verts; g++) {
+        const double *a = lines->xy + 2 * g, *b = a + 2;
+        d->lbox[4 * g] = crossings_min(a[0], b[0]);
+        d->lbox[4 * g + 1] = crossings_min(a[1], b[1]);
+        d->lbox[4 * g + 2] = crossings_max(a[0], b[0]);
+        d->lbox[4 * g + 3] = crossings_max(a[1], b[1]);
     }
     *out = d;
     return RM_OK;
@@ -646,6 +670,9 @@ void crossings_detector_destroy(crossings_detector *d)
     if (!d)
         return;
     free(d->stamp);
+    free(d->lbox);
+    free(d->cand);
+    free(d->pair);
     free(d->nodes);
     free(d->edges);
     free(d->canon);
@@ -671,6 +698,71 @@ void crossings_detector_reset(crossings_detector *d)
     }
 }
 
+/*
+ * Without approaches: every segment of the piece from i0 on whose ends
+ * lie within one cell of each other is listed when its 2 x 2 block holds
+ * a line segment, a longer one always (branch-free: near a line about
+ * half of them are listed, an unpredictable branch); then each listed
+ * short segment meets the line segments of its block whose boxes overlap
+ * its own, a longer one is followed cell by cell.
+ */
+static int detect_blocks(crossings_detector *d, const crossings_piece *p,
+                         size_t i0)
+{
+    const crossings_grid *G = d->G;
+    const double *xy = p->xy;
+    const uint32_t *bs = G->bstart;
+    if (grow((void **)&d->cand, &d->cap_cand, 2 * p->n, sizeof *d->cand))
+        return RM_ENOMEM;
+    size_t m = 0, *cand = d->cand;
+    int pcx = crossings_grid_cx(G, xy[2 * i0]);
+    int pcy = crossings_grid_cy(G, xy[2 * i0 + 1]);
+    for (size_t i = i0; i + 1 < p->n; i++) {
+        int cx = crossings_grid_cx(G, xy[2 * i + 2]);
+        int cy = crossings_grid_cy(G, xy[2 * i + 3]);
+        int far = (cx - pcx > 1) | (pcx - cx > 1) | (cy - pcy > 1) |
+                  (pcy - cy > 1);
+        /* The corners of the segment's cells are all its cells. */
+        int near = crossings_grid_occ(G, pcx, pcy) |
+                   crossings_grid_occ(G, cx, cy) |
+                   crossings_grid_occ(G, pcx, cy) |
+                   crossings_grid_occ(G, cx, pcy);
+        cand[2 * m] = i;
+        cand[2 * m + 1] = far ? SIZE_MAX
+                              : crossings_grid_block(G, pcx < cx ? pcx : cx,
+                                                     pcy < cy ? pcy : cy);
+        m += (size_t)(far | near);
+        pcx = cx;
+        pcy = cy;
+    }
+    for (size_t j = 0; j < m; j++) {
+        size_t i = cand[2 * j], b = cand[2 * j + 1];
+        if (b == SIZE_MAX) {
+            visit_segment(d, i);
+            continue;
+        }
+        const double *a = xy + 2 * i;
+        uint32_t k0 = bs[b], k1 = bs[b + 1];
+        if (grow((void **)&d->pair, &d->cap_pair, k1 - k0, sizeof *d->pair))
+            return RM_ENOMEM;
+        double tx0 = crossings_min(a[0], a[2]);
+        double tx1 = crossings_max(a[0], a[2]);
+        double ty0 = crossings_min(a[1], a[3]);
+        double ty1 = crossings_max(a[1], a[3]);
+        size_t np = 0;
+        for (uint32_t k = k0; k < k1; k++) {
+            uint32_t g = G->bitems[k];
+            const double *lb = d->lbox + 4 * (size_t)g;
+            d->pair[np] = g;
+            np += (size_t)((lb[0] <= tx1) & (tx0 <= lb[2]) & (lb[1] <= ty1) &
+                           (ty0 <= lb[3]));
+        }
+        for (size_t k = 0; k < np; k++)
+            contact_exact(d, i, d->pair[k]);
+    }
+    return d->failed ? RM_ENOMEM : RM_OK;
+}
+
 int crossings_detect_piece(crossings_detector *d, const crossings_piece *p)
 {
     if (p->n < 2)
@@ -683,6 +775,10 @@ int crossings_detect_piece(crossings_detector *d, const crossings_piece *p)
     const crossings_grid *G = d->G;
     const double *xy = p->xy;
     size_t i0 = p->first < p->n ? p->first : 0;
+    if (G->bstart) {
+        int rc = detect_blocks(d, p, i0);
+        return rc != RM_OK ? rc : resolve_runs(d, hits_before);
+    }
     crossings_box b;
     int pcx = crossings_grid_cx(G, xy[2 * i0]);
     int pcy = crossings_grid_cy(G, xy[2 * i0 + 1]);

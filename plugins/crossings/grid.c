@@ -25,6 +25,9 @@ void crossings_grid_free(crossings_grid *g)
     free(g->items);
     free(g->sat);
     free(g->dist);
+    free(g->bstart);
+    free(g->bitems);
+    free(g->occ);
     memset(g, 0, sizeof *g);
 }
 
@@ -185,6 +188,66 @@ static void distance_field(crossings_grid *g)
     }
 }
 
+/* The 2 x 2 block lists (see crossings_grid): a count pass and a fill
+ * pass; `seen` keeps a segment of two cells from being listed twice. */
+static int blocks_build(crossings_grid *g, const crossings_lines *l)
+{
+    size_t bw = (size_t)g->w + 1, bh = (size_t)g->h + 1, nb = bw * bh;
+    uint32_t *seen = calloc(l->n_verts ? l->n_verts : 1, sizeof *seen);
+    g->bstart = calloc(nb + 1, sizeof *g->bstart);
+    g->occ = calloc((bw + 1) * (bh + 1), 1);
+    if (!seen || !g->bstart || !g->occ) {
+        free(seen);
+        return RM_ENOMEM;
+    }
+    for (size_t cy = 0; cy < (size_t)g->h; cy++)
+        for (size_t cx = 0; cx < (size_t)g->w; cx++)
+            g->occ[(cy + 1) * (bw + 1) + cx + 1] =
+                g->dist[cy * (size_t)g->w + cx] == 0;
+    uint64_t total = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t b = 0; b < nb; b++) {
+            int bx = (int)(b % bw), by = (int)(b / bw);
+            uint32_t n = 0;
+            for (int cy = by - 1; cy <= by; cy++) {
+                for (int cx = bx - 1; cx <= bx; cx++) {
+                    if (cx < 0 || cy < 0 || cx >= g->w || cy >= g->h)
+                        continue;
+                    size_t c = (size_t)cy * (size_t)g->w + (size_t)cx;
+                    for (uint32_t k = g->cstart[c]; k < g->cstart[c + 1];
+                         k++) {
+                        uint32_t s = g->items[k];
+                        if (seen[s] == (uint32_t)b + 1)
+                            continue;
+                        seen[s] = (uint32_t)b + 1;
+                        if (pass == 1)
+                            g->bitems[g->bstart[b] + n] = s;
+                        n++;
+                    }
+                }
+            }
+            if (pass == 0) {
+                total += n;
+                if (total >= UINT32_MAX) {
+                    free(seen);
+                    return RM_ENOMEM;
+                }
+                g->bstart[b + 1] = (uint32_t)total;
+            }
+        }
+        if (pass == 0) {
+            g->bitems = malloc((size_t)(total ? total : 1) * sizeof *g->bitems);
+            if (!g->bitems) {
+                free(seen);
+                return RM_ENOMEM;
+            }
+            memset(seen, 0, (l->n_verts ? l->n_verts : 1) * sizeof *seen);
+        }
+    }
+    free(seen);
+    return RM_OK;
+}
+
 int crossings_grid_build(crossings_grid *out, const crossings_lines *l,
                          double track_step, double approach)
 {
@@ -281,6 +344,8 @@ int crossings_grid_build(crossings_grid *out, const crossings_lines *l,
         }
     }
     distance_field(g);
+    if (g->pad == 0 && blocks_build(g, l) != RM_OK)
+        goto nomem;
     return RM_OK;
 nomem:
     free(last);
@@ -317,19 +382,13 @@ size_t crossings_grid_run_may_touch(const crossings_grid *g,
         return 0;
     crossings_box b;
     crossings_grid_safe_box(g, xy[0], xy[1], &b);
-    double x0 = b.x0, y0 = b.y0, x1 = b.x1, y1 = b.y1;
-    for (size_t k = 1; k < n; k++) {
-        double x = xy[2 * k], y = xy[2 * k + 1];
+    for (size_t k = 1;; k++) {
         /* Both ends in the safe box: the segment is in it too. */
-        if ((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
-            continue;
+        k = crossings_box_leave(&b, xy, k, n);
+        if (k >= n)
+            return 0;
         if (crossings_grid_segment_may_touch(g, xy + 2 * k - 2, xy + 2 * k))
             return k; /* segment k - 1, plus one */
-        crossings_grid_safe_box(g, x, y, &b);
-        x0 = b.x0;
-        y0 = b.y0;
-        x1 = b.x1;
-        y1 = b.y1;
+        crossings_grid_safe_box(g, xy[2 * k], xy[2 * k + 1], &b);
     }
-    return 0;
 }

@@ -174,6 +174,39 @@ static void check(double approach, double track_step)
             assert_true(nearest(&L, run + 6, run + 8) > approach);
         }
     }
+    /* Without approaches: a short segment (ends at most one cell apart)
+     * that touches a line segment has it in its 2 x 2 block, and one of
+     * its corner cells is occupied. */
+    long touched = 0;
+    assert_true((approach > 0.0) == (G.bstart == NULL));
+    for (int it = 0; it < 20000 && G.bstart; it++) {
+        double a[2], b[2];
+        probe(a);
+        b[0] = a[0] + (unit() - 0.5) * 2.0 * G.cell;
+        b[1] = a[1] + (unit() - 0.5) * 2.0 * G.cell;
+        int ax = crossings_grid_cx(&G, a[0]), ay = crossings_grid_cy(&G, a[1]);
+        int bx = crossings_grid_cx(&G, b[0]), by = crossings_grid_cy(&G, b[1]);
+        if (abs(ax - bx) > 1 || abs(ay - by) > 1)
+            continue;
+        size_t blk = crossings_grid_block(&G, ax < bx ? ax : bx,
+                                          ay < by ? ay : by);
+        int occ = crossings_grid_occ(&G, ax, ay) |
+                  crossings_grid_occ(&G, bx, by) |
+                  crossings_grid_occ(&G, ax, by) |
+                  crossings_grid_occ(&G, bx, ay);
+        for (size_t g = 0; g + 1 < L.n_verts; g++) {
+            if (L.vline[g] != L.vline[g + 1] ||
+                !touches(a, b, L.xy + 2 * g, L.xy + 2 * g + 2))
+                continue;
+            touched++;
+            assert_true(occ);
+            int listed = 0;
+            for (uint32_t k = G.bstart[blk]; k < G.bstart[blk + 1]; k++)
+                listed |= G.bitems[k] == g;
+            assert_true(listed);
+        }
+    }
+    assert_true(approach > 0.0 || touched > 100);
     /* The tests must have had something to check. */
     assert_true(boxes > 1000);
     assert_true(rejected > 1000);
@@ -195,9 +228,51 @@ static void test_approach(void **state)
     check(900.0, 300.0);
 }
 
+/* crossings_box_leave against the plain definition: runs of 0 to 13
+ * vertices (four at a time and the rest), vertices inside, outside, on
+ * the edges and NaN, from every start. */
+static void test_box_leave(void **state)
+{
+    (void)state;
+    crossings_box b = {-1.0, 2.0, 3.0, 5.0};
+    const double edge[8][2] = {{-1, 2}, {3, 5}, {-1, 5}, {3, 2},
+                               {0, 3}, {3.0000001, 4}, {1, 1.9999999},
+                               {NAN, 3}};
+    long outside = 0;
+    for (int it = 0; it < 20000; it++) {
+        double xy[2 * 13];
+        size_t n = (size_t)(unit() * 14.0);
+        for (size_t k = 0; k < n; k++) {
+            double u = unit();
+            if (u < 0.9) {
+                xy[2 * k] = -1.0 + unit() * 4.0;
+                xy[2 * k + 1] = 2.0 + unit() * 3.0;
+            } else {
+                int e = (int)(unit() * 8.0);
+                xy[2 * k] = edge[e][0];
+                xy[2 * k + 1] = edge[e][1];
+                if (unit() < 0.5) { /* swap: y NaN or off, x on an edge */
+                    xy[2 * k] = -1.0 + (xy[2 * k + 1] - 2.0) * 4.0 / 3.0;
+                    xy[2 * k + 1] = edge[e][0] + 3.0;
+                }
+            }
+        }
+        for (size_t from = 0; from <= n; from++) {
+            size_t want = from;
+            while (want < n && xy[2 * want] >= -1.0 && xy[2 * want] <= 3.0 &&
+                   xy[2 * want + 1] >= 2.0 && xy[2 * want + 1] <= 5.0)
+                want++;
+            outside += want < n;
+            assert_int_equal(crossings_box_leave(&b, xy, from, n), want);
+        }
+    }
+    assert_true(outside > 10000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_box_leave),
         cmocka_unit_test(test_contact),
         cmocka_unit_test(test_approach),
     };
