@@ -395,6 +395,25 @@ static int cmp_node_key(const void *pa, const void *pb)
     return (a->raw > b->raw) - (a->raw < b->raw);
 }
 
+/* Sort by cmp_node_key: insertion sort for the few nodes of a usual
+ * piece (a call to qsort costs more than sorting them). */
+static void sort_nodes(node *nodes, size_t n)
+{
+    if (n > 16) {
+        qsort(nodes, n, sizeof *nodes, cmp_node_key);
+        return;
+    }
+    for (size_t k = 1; k < n; k++) {
+        node v = nodes[k];
+        size_t j = k;
+        while (j > 0 && cmp_node_key(&nodes[j - 1], &v) > 0) {
+            nodes[j] = nodes[j - 1];
+            j--;
+        }
+        nodes[j] = v;
+    }
+}
+
 /* Is node a before node b along the track? (Nodes inside one segment are
  * line vertices lying exactly on it: comparing a coordinate is exact.) */
 static int track_before(const crossings_detector *d, const node *a,
@@ -555,29 +574,52 @@ static int cmp_hit(const void *pa, const void *pb)
     return (a->line > b->line) - (a->line < b->line);
 }
 
+/* Sort by cmp_hit, as sort_nodes. */
+static void sort_hits(crossings_hit *hits, size_t n)
+{
+    if (n > 16) {
+        qsort(hits, n, sizeof *hits, cmp_hit);
+        return;
+    }
+    for (size_t k = 1; k < n; k++) {
+        crossings_hit v = hits[k];
+        size_t j = k;
+        while (j > 0 && cmp_hit(&hits[j - 1], &v) > 0) {
+            hits[j] = hits[j - 1];
+            j--;
+        }
+        hits[j] = v;
+    }
+}
+
 static int resolve_runs(crossings_detector *d, size_t hits_before)
 {
     size_t n = d->n_nodes;
     if (n == 0)
         return RM_OK;
-    if (grow((void **)&d->canon, &d->cap_uf, n, sizeof *d->canon))
-        return RM_ENOMEM;
-    size_t cap = d->cap_uf;
-    uint32_t *p = realloc(d->parent, cap * sizeof *p);
-    if (!p)
-        return RM_ENOMEM;
-    d->parent = p;
-    p = realloc(d->first, cap * sizeof *p);
-    if (!p)
-        return RM_ENOMEM;
-    d->first = p;
-    p = realloc(d->last, cap * sizeof *p);
-    if (!p)
-        return RM_ENOMEM;
-    d->last = p;
+    if (n > d->cap_uf) {
+        /* The four arrays share one capacity; it is raised only when all
+         * four have it. */
+        size_t cap = d->cap_uf;
+        if (grow((void **)&d->canon, &cap, n, sizeof *d->canon))
+            return RM_ENOMEM;
+        uint32_t *p = realloc(d->parent, cap * sizeof *p);
+        if (!p)
+            return RM_ENOMEM;
+        d->parent = p;
+        p = realloc(d->first, cap * sizeof *p);
+        if (!p)
+            return RM_ENOMEM;
+        d->first = p;
+        p = realloc(d->last, cap * sizeof *p);
+        if (!p)
+            return RM_ENOMEM;
+        d->last = p;
+        d->cap_uf = cap;
+    }
 
     /* One representative per distinct (track place, line place). */
-    qsort(d->nodes, n, sizeof *d->nodes, cmp_node_key);
+    sort_nodes(d->nodes, n);
     for (size_t k = 0; k < n; k++) {
         size_t rep = k;
         if (k > 0 && d->nodes[k - 1].tkey == d->nodes[k].tkey &&
@@ -624,8 +666,7 @@ static int resolve_runs(crossings_detector *d, size_t hits_before)
     if (d->failed)
         return RM_ENOMEM;
     if (d->n_hits > hits_before)
-        qsort(d->hits + hits_before, d->n_hits - hits_before,
-              sizeof *d->hits, cmp_hit);
+        sort_hits(d->hits + hits_before, d->n_hits - hits_before);
     return RM_OK;
 }
 

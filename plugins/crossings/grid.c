@@ -194,21 +194,31 @@ static int blocks_build(crossings_grid *g, const crossings_lines *l)
 {
     size_t bw = (size_t)g->w + 1, bh = (size_t)g->h + 1, nb = bw * bh;
     uint32_t *seen = calloc(l->n_verts ? l->n_verts : 1, sizeof *seen);
+    size_t ow = bw + 1;
     g->bstart = calloc(nb + 1, sizeof *g->bstart);
-    g->occ = calloc((bw + 1) * (bh + 1), 1);
+    g->occ = calloc(ow * (bh + 1), 1);
     if (!seen || !g->bstart || !g->occ) {
         free(seen);
         return RM_ENOMEM;
     }
     for (size_t cy = 0; cy < (size_t)g->h; cy++)
         for (size_t cx = 0; cx < (size_t)g->w; cx++)
-            g->occ[(cy + 1) * (bw + 1) + cx + 1] =
+            g->occ[(cy + 1) * ow + cx + 1] =
                 g->dist[cy * (size_t)g->w + cx] == 0;
     uint64_t total = 0;
     for (int pass = 0; pass < 2; pass++) {
         for (size_t b = 0; b < nb; b++) {
             int bx = (int)(b % bw), by = (int)(b / bw);
             uint32_t n = 0;
+            /* Most blocks are empty: their four cells in the bordered
+             * occupancy array say so without a look at the lists. */
+            size_t o = (size_t)by * ow + (size_t)bx;
+            if (!(g->occ[o] | g->occ[o + 1] | g->occ[o + ow] |
+                  g->occ[o + ow + 1])) {
+                if (pass == 0)
+                    g->bstart[b + 1] = (uint32_t)total;
+                continue;
+            }
             for (int cy = by - 1; cy <= by; cy++) {
                 for (int cx = bx - 1; cx <= bx; cx++) {
                     if (cx < 0 || cy < 0 || cx >= g->w || cy >= g->h)
