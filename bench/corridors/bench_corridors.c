@@ -52,6 +52,15 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* CPU time of the process so far (user + system), s. */
+static double cpu_s(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+           1e-6 * (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
 static double peak_mb(void)
 {
     struct rusage ru;
@@ -225,14 +234,16 @@ int main(int argc, char **argv)
         int nb = strcmp(argv[4], "8") == 0 ? 8 : 16;
         cr_accum_stats st;
         t0 = now();
+        double c0 = cpu_s();
         int rc = cr_accumulate(&g, f, nb, src, 3, q, cost, dir, NULL, NULL,
                                &st);
-        double t = now() - t0;
-        printf("surface %s %2d: %.3f s (read %.3f s), settled %zu, pushes "
-               "%zu, queue peak %zu, cost at destinations %.6g %.6g %.6g, "
-               "peak RSS %.0f MB\n",
-               argv[3], nb, t, t_read, st.settled, st.pushes, st.queue_peak,
-               cost[dst[0]], cost[dst[1]], cost[dst[2]], peak_mb());
+        double t = now() - t0, c = cpu_s() - c0;
+        printf("surface %s %2d: %.3f s, cpu %.3f s (read %.3f s), settled "
+               "%zu, pushes %zu, queue peak %zu, cost at destinations "
+               "%.6g %.6g %.6g, peak RSS %.0f MB\n",
+               argv[3], nb, t, c, t_read, st.settled, st.pushes,
+               st.queue_peak, cost[dst[0]], cost[dst[1]], cost[dst[2]],
+               peak_mb());
         return rc != 0;
     }
     if (strcmp(argv[1], "corridor") == 0) {
@@ -242,6 +253,7 @@ int main(int argc, char **argv)
         if (!cd || !dd || !label)
             return 1;
         t0 = now();
+        double c0 = cpu_s();
         int rc = cr_accumulate(&g, f, nb, src, 3, CR_QUEUE_AUTO, cost, dir,
                                NULL, NULL, NULL);
         double best = INFINITY;
@@ -258,10 +270,10 @@ int main(int argc, char **argv)
                 label[i] = 1;
                 in++;
             }
-        double t = now() - t0;
-        printf("corridor %2d: %.3f s (two surfaces and the 5 %% zone: %zu "
-               "cells, optimum %.6g), peak RSS %.0f MB\n",
-               nb, t, in, best, peak_mb());
+        double t = now() - t0, c = cpu_s() - c0;
+        printf("corridor %2d: %.3f s, cpu %.3f s (two surfaces and the 5 %% "
+               "zone: %zu cells, optimum %.6g), peak RSS %.0f MB\n",
+               nb, t, c, in, best, peak_mb());
         return rc != 0;
     }
     return 2;

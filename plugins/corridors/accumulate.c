@@ -65,21 +65,41 @@ double cr_step_cost(const cr_grid *g, const float *f, int r, int c, int k)
 typedef struct search {
     const float *f;
     double *cost;
-    cr_queue q;
+    uint8_t *dir;
     uint64_t *done;   /* settled cells, a bit each */
     int w, h, nk;
     long off[17];     /* flat index offsets of the moves */
     double wt[17];    /* length in m / cells averaged */
     size_t pushes;
+    cr_queue q;       /* the heaps, and the buckets' storage */
+    /* The bucket queue's state while the search runs (`fast`). */
+    cr_bucket *b;
+    size_t mask;      /* buckets - 1 */
+    double inv;       /* 1 / bucket width */
+    size_t size;      /* items queued */
 } search;
 
-static inline int relax(search *s, uint32_t n, double c, int k)
+#define INLINE static inline __attribute__((always_inline))
+
+/* Lower the cost of cell n to c if c is less, and queue it; `fast`
+ * pushes onto the bucket queue from the search's own copy of its state
+ * (kept in registers). */
+INLINE int relax(search *s, uint32_t n, double c, int k, int fast)
 {
-    if (c < s->cost[n]) {
-        s->cost[n] = c;
-        s->pushes++;
+    if (!(c < s->cost[n]))
+        return 0;
+    s->cost[n] = c;
+    s->pushes++;
+    if (!fast)
         return cr_queue_push(&s->q, c, n, (uint8_t)k);
-    }
+    cr_bucket *b = &s->b[(size_t)((uint64_t)(c * s->inv) & s->mask)];
+    if (b->n == b->cap && cr_bucket_grow(b))
+        return -1;
+    cr_item *it = &b->items[b->n++];
+    memcpy(&it->key, &c, sizeof c);
+    it->cell = n;
+    it->move = (uint8_t)k;
+    s->size++;
     return 0;
 }
 
@@ -89,7 +109,7 @@ static inline int relax(search *s, uint32_t n, double c, int k)
 
 /* Ask for the cost and friction rows around cell i (m rows up and down
  * of it), which its expansion will read and write. */
-static inline void prefetch(const search *s, uint32_t i, int m, size_t n)
+INLINE void prefetch(const search *s, uint32_t i, int m, size_t n)
 {
     size_t lo = i >= (size_t)m * (size_t)s->w + 1
                     ? i - (size_t)m * (size_t)s->w - 1 : 0;
@@ -103,7 +123,8 @@ static inline void prefetch(const search *s, uint32_t i, int m, size_t n)
 }
 
 /* A cell at least two cells from every edge: no bounds to check. */
-static int expand_inner(search *s, uint32_t i, double d)
+/* A cell at least two cells from every edge: no bounds to check. */
+INLINE int expand_inner(search *s, uint32_t i, double d, int fast)
 {
     const float *f = s->f;
     double f0 = f[i];
@@ -112,20 +133,21 @@ static int expand_inner(search *s, uint32_t i, double d)
     for (int k = 1; k <= 8; k++) {
         uint32_t n = (uint32_t)((long)i + s->off[k]);
         fk[k] = f[n];
-        rc |= relax(s, n, d + (f0 + fk[k]) * s->wt[k], k);
+        rc |= relax(s, n, d + (f0 + fk[k]) * s->wt[k], k, fast);
     }
     if (s->nk == 16) {
         for (int k = 9; k <= 16; k++) {
             uint32_t n = (uint32_t)((long)i + s->off[k]);
             double sum = f0 + fk[PASS_K[k][0]] + fk[PASS_K[k][1]] + f[n];
-            rc |= relax(s, n, d + sum * s->wt[k], k);
+            rc |= relax(s, n, d + sum * s->wt[k], k, fast);
         }
     }
     return rc;
 }
 
 /* Near an edge: moves leaving the grid are skipped. */
-static int expand_edge(search *s, uint32_t i, int r, int c, double d)
+INLINE int expand_edge(search *s, uint32_t i, int r, int c, double d,
+                       int fast)
 {
     double f0 = s->f[i];
     double fk[9];
@@ -137,7 +159,7 @@ static int expand_edge(search *s, uint32_t i, int r, int c, double d)
             continue;
         uint32_t n = (uint32_t)((long)i + s->off[k]);
         fk[k] = s->f[n];
-        rc |= relax(s, n, d + (f0 + fk[k]) * s->wt[k], k);
+        rc |= relax(s, n, d + (f0 + fk[k]) * s->wt[k], k, fast);
     }
     for (int k = 9; k <= s->nk; k++) {
         int rr = r + CR_DR[k], cc = c + CR_DC[k];
@@ -145,7 +167,88 @@ static int expand_edge(search *s, uint32_t i, int r, int c, double d)
             continue;
         uint32_t n = (uint32_t)((long)i + s->off[k]);
         double sum = f0 + fk[PASS_K[k][0]] + fk[PASS_K[k][1]] + s->f[n];
-        rc |= relax(s, n, d + sum * s->wt[k], k);
+        rc |= relax(s, n, d + sum * s->wt[k], k, fast);
+    }
+    return rc;
+}
+
+/*
+ * The next item: 1, 0 when the queue is empty, -1 out of memory. `fast`
+ * pops the bucket queue from the search's own copy of its state, and
+ * `next` is then the cell PREFETCH_AHEAD pops ahead in the current bucket
+ * (its neighbourhood is prefetched), else UINT32_MAX.
+ */
+INLINE int pop(search *s, double *key, uint32_t *cell, uint8_t *move,
+               uint32_t *next, int fast)
+{
+    if (!fast) {
+        *next = UINT32_MAX;
+        return cr_queue_pop(&s->q, key, cell, move);
+    }
+    if (s->size == 0)
+        return 0;
+    cr_bucket *b = &s->b[s->q.cur & s->mask];
+    while (b->n == 0) {
+        s->q.cur++;
+        b = &s->b[s->q.cur & s->mask];
+    }
+    cr_item it = b->items[--b->n];
+    s->size--;
+    memcpy(key, &it.key, sizeof *key);
+    *cell = it.cell;
+    *move = it.move;
+    *next = b->n >= PREFETCH_AHEAD ? b->items[b->n - PREFETCH_AHEAD].cell
+                                   : UINT32_MAX;
+    return 1;
+}
+
+/* The search proper, once for the bucket queue (`fast`, every call
+ * inlined) and once for the others. */
+INLINE int run(search *s, size_t n, double stop, double inv_w,
+               cr_tick_fn tick, void *ud, size_t *settled, int fast)
+{
+    int m = s->nk == 16 ? 2 : 1;
+    int rc = 0;
+    double d;
+    uint32_t i, nx;
+    uint8_t move;
+    while (rc == 0) {
+        int got = pop(s, &d, &i, &move, &nx, fast);
+        if (got <= 0)
+            return got;
+        /* Stale: the cell was settled from an earlier, cheaper entry.
+         * The first entry of a cell to leave the queue is its least: the
+         * heaps pop in key order, and the entries of one cell in one
+         * bucket were pushed in falling key order and leave last in,
+         * first out. The bit is in cache where the cost may not be. */
+        uint64_t bit = (uint64_t)1 << (i & 63);
+        if (s->done[i >> 6] & bit)
+            continue;
+        s->done[i >> 6] |= bit;
+        /* The move of the least entry, recorded once: the cell's cost
+         * line is in cache now, its neighbours' moves need not be. */
+        s->dir[i] = move;
+        if (d > stop)
+            continue; /* not spread: no path to a cell up to stop
+                         passes through a dearer cell; the queue drains
+                         (whatever order a queue pops a bucket in) */
+        if (++*settled % (1u << 20) == 0 && tick && tick(ud, *settled))
+            return -2;
+        /* The neighbourhood of a cell soon popped. */
+        if (nx < n)
+            prefetch(s, nx, m, n);
+        int r = (int)((double)i * inv_w);
+        if ((uint32_t)r * (uint32_t)s->w > i)
+            r--;
+        else if ((uint32_t)(r + 1) * (uint32_t)s->w <= i)
+            r++;
+        int c = (int)(i - (uint32_t)r * (uint32_t)s->w);
+        if (r >= m && c >= m && r < s->h - m && c < s->w - m)
+            rc = expand_inner(s, i, d, fast);
+        else
+            rc = expand_edge(s, i, r, c, d, fast);
+        if (fast && s->size > s->q.peak)
+            s->q.peak = s->size;
     }
     return rc;
 }
@@ -169,6 +272,7 @@ int cr_accumulate_below(const cr_grid *g, const float *f, int neighbours,
     memset(&s, 0, sizeof s);
     s.f = f;
     s.cost = cost;
+    s.dir = dir;
     s.w = g->w;
     s.h = g->h;
     s.nk = neighbours == 16 ? 16 : 8;
@@ -207,54 +311,17 @@ int cr_accumulate_below(const cr_grid *g, const float *f, int neighbours,
         cost[i] = 0;
         rc = cr_queue_push(&s.q, 0, i, 0);
     }
-    int m = s.nk == 16 ? 2 : 1;
+    int fast = queue == CR_QUEUE_BUCKET;
+    s.b = s.q.b;
+    s.mask = s.q.nb - 1;
+    s.inv = s.q.inv_width;
+    s.size = s.q.size;
     /* Row of a cell by a multiplication, corrected: no division. */
     double inv_w = 1.0 / g->w;
     size_t settled = 0;
-    double d;
-    uint32_t i;
-    uint8_t move;
-    while (rc == 0) {
-        int got = cr_queue_pop(&s.q, &d, &i, &move);
-        if (got <= 0) {
-            rc = got;
-            break;
-        }
-        /* Stale: the cell was settled from an earlier, cheaper entry.
-         * The first entry of a cell to leave the queue is its least: the
-         * heaps pop in key order, and the entries of one cell in one
-         * bucket were pushed in falling key order and leave last in,
-         * first out. The bit is in cache where the cost may not be. */
-        uint64_t bit = (uint64_t)1 << (i & 63);
-        if (s.done[i >> 6] & bit)
-            continue;
-        s.done[i >> 6] |= bit;
-        /* The move of the least entry, recorded once: the cell's cost
-         * line is in cache now, its neighbours' moves need not be. */
-        dir[i] = move;
-        if (d > stop)
-            continue; /* not spread: no path to a cell up to stop
-                         passes through a dearer cell; the queue drains
-                         (whatever order a queue pops a bucket in) */
-        if (++settled % (1u << 20) == 0 && tick && tick(ud, settled)) {
-            rc = -2;
-            break;
-        }
-        /* The neighbourhood of the cell most likely popped next. */
-        uint32_t nx = cr_queue_next_hint(&s.q, PREFETCH_AHEAD);
-        if (nx < n)
-            prefetch(&s, nx, m, n);
-        int r = (int)((double)i * inv_w);
-        if ((uint32_t)r * (uint32_t)s.w > i)
-            r--;
-        else if ((uint32_t)(r + 1) * (uint32_t)s.w <= i)
-            r++;
-        int c = (int)(i - (uint32_t)r * (uint32_t)s.w);
-        if (r >= m && c >= m && r < s.h - m && c < s.w - m)
-            rc = expand_inner(&s, i, d);
-        else
-            rc = expand_edge(&s, i, r, c, d);
-    }
+    if (rc == 0)
+        rc = fast ? run(&s, n, stop, inv_w, tick, ud, &settled, 1)
+                  : run(&s, n, stop, inv_w, tick, ud, &settled, 0);
     if (stats) {
         stats->settled = settled;
         stats->pushes = s.pushes + n_src;

@@ -11,7 +11,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 /* ---- big arrays (memory.c) ------------------------------------------- */
 
@@ -185,66 +184,13 @@ typedef struct cr_queue {
 int cr_queue_init(cr_queue *q, int kind, double width, double span);
 void cr_queue_free(cr_queue *q);
 
-/* The heaps' push and pop, and room for more items in bucket i (queue.c);
- * callers use cr_queue_push and cr_queue_pop. */
-int cr_queue_push_heap(cr_queue *q, double key, uint32_t cell,
-                       uint8_t move);
-int cr_queue_pop_heap(cr_queue *q, double *key, uint32_t *cell,
-                      uint8_t *move);
-int cr_queue_grow(cr_queue *q, size_t i);
-
-/* The bucket queue's push and pop are inline: the search calls them for
- * every move that lowers a cost. @return 0, -1 out of memory. */
-static inline int cr_queue_push(cr_queue *q, double key, uint32_t cell,
-                                uint8_t move)
-{
-    if (q->kind != CR_QUEUE_BUCKET)
-        return cr_queue_push_heap(q, key, cell, move);
-    size_t i = (size_t)((uint64_t)(key * q->inv_width) & (q->nb - 1));
-    cr_bucket *b = &q->b[i];
-    if (b->n == b->cap && cr_queue_grow(q, i))
-        return -1;
-    cr_item it;
-    memcpy(&it.key, &key, sizeof key);
-    it.cell = cell;
-    it.move = move;
-    b->items[b->n++] = it;
-    if (++q->size > q->peak)
-        q->peak = q->size;
-    return 0;
-}
-
+/* @return 0, -1 out of memory. */
+int cr_queue_push(cr_queue *q, double key, uint32_t cell, uint8_t move);
 /* @return 1 with the least item, 0 when empty, -1 out of memory. */
-static inline int cr_queue_pop(cr_queue *q, double *key, uint32_t *cell,
-                               uint8_t *move)
-{
-    if (q->kind != CR_QUEUE_BUCKET)
-        return cr_queue_pop_heap(q, key, cell, move);
-    if (q->size == 0)
-        return 0;
-    size_t i = (size_t)(q->cur & (q->nb - 1));
-    while (q->b[i].n == 0) {
-        q->cur++;
-        i = (i + 1) & (q->nb - 1);
-    }
-    cr_item it = q->b[i].items[--q->b[i].n];
-    q->size--;
-    memcpy(key, &it.key, sizeof *key);
-    *cell = it.cell;
-    *move = it.move;
-    return 1;
-}
-
-/* The cell that the k-th next cr_queue_pop will most likely return
- * (BUCKET: k items down the lowest bucket; k >= 1), or UINT32_MAX: a
- * hint for prefetching its neighbourhood, nothing more. */
-static inline uint32_t cr_queue_next_hint(const cr_queue *q, size_t k)
-{
-    if (q->kind != CR_QUEUE_BUCKET)
-        return UINT32_MAX;
-    const cr_bucket *b = &q->b[q->cur & (q->nb - 1)];
-    return b->n >= k ? b->items[b->n - k].cell : UINT32_MAX;
-}
+int cr_queue_pop(cr_queue *q, double *key, uint32_t *cell, uint8_t *move);
+/* Room for at least one more item in bucket b. @return 0, -1 out of
+ * memory. The cost search pushes onto the bucket queue itself. */
+int cr_bucket_grow(cr_bucket *b);
 
 /* Called every 2^20 settled cells; nonzero stops the search. */
 typedef int (*cr_tick_fn)(void *ud, size_t settled);

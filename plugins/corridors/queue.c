@@ -56,9 +56,8 @@ void cr_queue_free(cr_queue *q)
     q->b = NULL;
 }
 
-int cr_queue_grow(cr_queue *q, size_t i)
+int cr_bucket_grow(cr_bucket *b)
 {
-    cr_bucket *b = &q->b[i];
     size_t cap = b->cap ? b->cap * 2 : 256;
     cr_item *it = realloc(b->items, cap * sizeof *it);
     if (!it)
@@ -70,7 +69,7 @@ int cr_queue_grow(cr_queue *q, size_t i)
 
 static int append(cr_queue *q, size_t i, cr_item it)
 {
-    if (q->b[i].n == q->b[i].cap && cr_queue_grow(q, i))
+    if (q->b[i].n == q->b[i].cap && cr_bucket_grow(&q->b[i]))
         return -1;
     q->b[i].items[q->b[i].n++] = it;
     return 0;
@@ -120,25 +119,36 @@ static cr_item heap_pop(cr_queue *q)
     return top;
 }
 
-int cr_queue_push_heap(cr_queue *q, double key, uint32_t cell,
-                       uint8_t move)
+int cr_queue_push(cr_queue *q, double key, uint32_t cell, uint8_t move)
 {
     cr_item it = {bits_of(key), cell, move};
-    int rc = q->kind == CR_QUEUE_BINARY
-                 ? heap_push(q, it)
-                 : append(q, (size_t)bucket(it.key, q->last), it);
+    int rc;
+    if (q->kind == CR_QUEUE_BUCKET) {
+        uint64_t k = (uint64_t)(key * q->inv_width);
+        rc = append(q, (size_t)(k & (q->nb - 1)), it);
+    } else if (q->kind == CR_QUEUE_BINARY) {
+        rc = heap_push(q, it);
+    } else {
+        rc = append(q, (size_t)bucket(it.key, q->last), it);
+    }
     if (rc == 0 && ++q->size > q->peak)
         q->peak = q->size;
     return rc;
 }
 
-int cr_queue_pop_heap(cr_queue *q, double *key, uint32_t *cell,
-                      uint8_t *move)
+int cr_queue_pop(cr_queue *q, double *key, uint32_t *cell, uint8_t *move)
 {
     if (q->size == 0)
         return 0;
     cr_item it;
-    if (q->kind == CR_QUEUE_BINARY) {
+    if (q->kind == CR_QUEUE_BUCKET) {
+        size_t i = (size_t)(q->cur & (q->nb - 1));
+        while (q->b[i].n == 0) {
+            q->cur++;
+            i = (i + 1) & (q->nb - 1);
+        }
+        it = q->b[i].items[--q->b[i].n];
+    } else if (q->kind == CR_QUEUE_BINARY) {
         it = heap_pop(q);
     } else {
         if (q->b[0].n == 0) {
