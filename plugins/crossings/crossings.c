@@ -6,6 +6,7 @@
  * with the grid, detect crossings exactly, write the outputs.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -117,10 +118,14 @@ static const char HELP[] =
     "SPEED\n"
     "  The line segments are put in a uniform grid once, with each cell's "
     "distance to the nearest cell that holds a segment. A track is checked "
-    "against a safe box around its last anchor vertex with four "
-    "comparisons per vertex and is examined exactly only where it comes "
-    "into cells next to a line; tracks are processed in chunks on a few "
-    "threads for large inputs, with the same results as on one.";
+    "against a safe box around its last anchor vertex, four vertices at a "
+    "time, and is examined exactly only from the first segment that comes "
+    "into cells holding a line: there each of its segments meets the line "
+    "segments listed for its cells, and only those whose boxes overlap its "
+    "own get the exact tests. The step is built to be fast on one core. "
+    "threads (0: one per core the process may use, at most 4) splits the "
+    "tracks into chunks for several threads; that shortens the step only "
+    "when cores are idle, and never changes the results.";
 
 static const rm_param_desc PARAMS[] = {
     {"tracks", RM_PARAM_LAYER, NULL, NULL, 1, NAN, NAN, NULL,
@@ -154,8 +159,9 @@ static const rm_param_desc PARAMS[] = {
      "Field with the time of each point (default: the time role): a "
      "date-time, ISO 8601 text or seconds since 1970."},
     {"threads", RM_PARAM_INT, NULL, "0", 0, 0.0, 64.0, NULL, 0,
-     "Threads for the pass over the tracks (0: one per core, at most 4); "
-     "the results do not depend on it."},
+     "Threads for the pass over the tracks (0: one per core the process "
+     "may use, at most 4); faster only when cores are idle, the results "
+     "never depend on it."},
 };
 
 static const rm_output_desc OUTPUTS[] = {
@@ -174,27 +180,53 @@ static const rm_output_desc OUTPUTS[] = {
      "time."},
 };
 
-static int cmp_double(const void *pa, const void *pb)
+/* The value a[k] would have if a[0..n) (no NaN) were sorted; a is
+ * reordered (Hoare's selection: a tenth of the time of a sort here). */
+static double select_kth(double *a, size_t n, size_t k)
 {
-    double a = *(const double *)pa, b = *(const double *)pb;
-    return (a > b) - (a < b);
+    ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, want = (ptrdiff_t)k;
+    while (lo < hi) {
+        double pivot = a[lo + (hi - lo) / 2];
+        ptrdiff_t i = lo, j = hi;
+        while (i <= j) {
+            while (a[i] < pivot)
+                i++;
+            while (a[j] > pivot)
+                j--;
+            if (i <= j) {
+                double t = a[i];
+                a[i++] = a[j];
+                a[j--] = t;
+            }
+        }
+        /* Now a[lo..j] <= pivot <= a[i..hi], and a[j+1..i-1] == pivot. */
+        if (want <= j)
+            hi = j;
+        else if (want >= i)
+            lo = i;
+        else
+            break;
+    }
+    return a[want];
 }
 
 /* The median length of up to 4096 track segments spread over the layer. */
 static double typical_step(const crossings_tracks *T)
 {
     size_t total = 0;
-    for (size_t r = 0; r < T->n_runs; r++)
-        total += T->runs[r].n > 1 ? T->runs[r].n - 1 : 0;
+    for (size_t r = 0; r < T->n_runs; r++) {
+        size_t n = (size_t)(T->voff[r + 1] - T->voff[r]);
+        total += n > 1 ? n - 1 : 0;
+    }
     if (total == 0)
         return 0.0;
     size_t stride = total / 4096 + 1, next = 0, seen = 0, n = 0;
     double sample[4096];
     for (size_t r = 0; r < T->n_runs && n < 4096; r++) {
-        const crossings_run *run = &T->runs[r];
-        size_t ns = run->n > 1 ? run->n - 1 : 0;
+        crossings_run run = crossings_tracks_run(T, r);
+        size_t ns = run.n > 1 ? run.n - 1 : 0;
         while (next < seen + ns && n < 4096) {
-            const double *p = run->xy + 2 * (next - seen);
+            const double *p = run.xy + 2 * (next - seen);
             double d = hypot(p[2] - p[0], p[3] - p[1]);
             if (isfinite(d) && d > 0.0)
                 sample[n++] = d;
@@ -204,8 +236,7 @@ static double typical_step(const crossings_tracks *T)
     }
     if (n == 0)
         return 0.0;
-    qsort(sample, n, sizeof *sample, cmp_double);
-    return sample[n / 2];
+    return select_kth(sample, n, n / 2);
 }
 
 static double now_ms(void)

@@ -347,25 +347,42 @@ typedef struct crossings_run {
 } crossings_run;
 
 /*
- * The input tracks: track r owns runs roff[r] .. roff[r+1]-1. For a line
- * layer the runs point into the layer; point tracks are assembled into
- * owned arrays.
+ * The input tracks: track r owns runs roff[r] .. roff[r+1]-1, run k the
+ * vertices voff[k] .. voff[k+1]-1 of xy (and t). For a line layer all of
+ * these are the layer's own arrays (feature and part offsets, coordinates,
+ * vertex times), so nothing is built per track; point tracks are
+ * assembled into owned arrays.
  */
 typedef struct crossings_tracks {
     size_t n_tracks;
-    size_t *roff;
-    crossings_run *runs;
     size_t n_runs;
+    const int64_t *roff; /* n_tracks + 1 */
+    const int64_t *voff; /* n_runs + 1 */
+    const double *xy;    /* 2 per vertex, analysis CRS (m) */
+    const double *t;     /* per vertex: s since epoch, NaN unknown; or NULL */
     /* Identity of each track: the id value as text or integer. */
-    int id_is_text;     /* 1: ids[] text; 0: ints */
-    char **id_text;     /* n_tracks (owned) when id_is_text */
-    int64_t *id_int;    /* n_tracks when !id_is_text */
-    double *own_xy;     /* assembled point tracks (owned) */
+    int id_is_text;        /* 1: ids[] text; 0: ints */
+    char **id_text;        /* n_tracks (owned) when id_is_text */
+    const int64_t *id_int; /* n_tracks when !id_is_text */
+    int64_t *own_ids;      /* id_int when it is not the layer's fids */
+    int64_t *own_off;      /* point tracks: roff and voff */
+    double *own_xy;        /* point tracks: xy and t */
     double *own_t;
     int from_points;    /* 1: assembled from a point layer */
     int have_times;     /* 1: some vertex has a known time */
     size_t n_skipped;   /* points skipped (no id or no time) */
 } crossings_tracks;
+
+/* Run k of the tracks. */
+static inline crossings_run crossings_tracks_run(const crossings_tracks *T,
+                                                 size_t k)
+{
+    crossings_run run;
+    run.xy = T->xy + 2 * T->voff[k];
+    run.t = T->t ? T->t + T->voff[k] : NULL;
+    run.n = (size_t)(T->voff[k + 1] - T->voff[k]);
+    return run;
+}
 
 /**
  * Read the tracks layer. Points are grouped by the field `track_field`
@@ -482,10 +499,9 @@ typedef struct crossings_pass_stats {
 
 /**
  * Test every track against the grid, detect the crossings of those that
- * come near a line (on `threads` threads, 0: one per core; at most 4, and
- * fewer for small inputs), and call `emit`
- * for every track in order, and `tick` now and then, from the calling
- * thread only.
+ * come near a line (on `threads` threads, 0: one per core the process may
+ * use; at most 4, and fewer for small inputs), and call `emit` for every
+ * track in order, and `tick` now and then, from the calling thread only.
  * @return RM_OK, RM_ENOMEM, RM_ECANCELLED or what emit returned.
  */
 int crossings_pass_run(const crossings_lines *lines,

@@ -8,7 +8,11 @@
  * What stays true: the results, and the order they are emitted in, do not
  * depend on the number of threads.
  */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
+#endif
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,10 +103,10 @@ static int track(worker *w, chunk *c, size_t r, size_t hit, size_t first)
     const pass *P = w->P;
     const crossings_tracks *T = P->T;
     crossings_detector_reset(w->det);
-    for (size_t k = T->roff[r]; k < T->roff[r + 1]; k++) {
-        if (k < hit)
-            continue; /* no segment of it may touch */
-        int rc = crossings_split_run(&T->runs[k], T->from_points, P->gap_s,
+    for (size_t k = hit; k < (size_t)T->roff[r + 1]; k++) {
+        /* Runs before `hit` have no segment that may touch. */
+        crossings_run run = crossings_tracks_run(T, k);
+        int rc = crossings_split_run(&run, T->from_points, P->gap_s,
                                      P->gap_m, k == hit ? first : 0,
                                      &w->piece, on_piece, w);
         if (rc != RM_OK)
@@ -148,10 +152,12 @@ static void do_chunk(worker *w, chunk *c)
     for (size_t r = c->lo; r < c->hi; r++) {
         c->hoff[r - c->lo] = c->n_hits;
         c->noff[r - c->lo] = c->n_near;
-        size_t may = 0, k;
-        for (k = T->roff[r]; k < T->roff[r + 1] && !may; k++)
-            may = crossings_grid_run_may_touch(P->G, T->runs[k].xy,
-                                               T->runs[k].n);
+        size_t may = 0, k, k1 = (size_t)T->roff[r + 1];
+        for (k = (size_t)T->roff[r]; k < k1 && !may; k++) {
+            size_t v0 = (size_t)T->voff[k], v1 = (size_t)T->voff[k + 1];
+            may = crossings_grid_run_may_touch(P->G, T->xy + 2 * v0,
+                                               v1 - v0);
+        }
         if (!may)
             continue;
         c->examined++;
@@ -160,6 +166,19 @@ static void do_chunk(worker *w, chunk *c)
     }
     c->hoff[c->hi - c->lo] = c->n_hits;
     c->noff[c->hi - c->lo] = c->n_near;
+}
+
+/* The cores this process may run on (its affinity mask where there is
+ * one, e.g. under taskset), not merely the machine's. */
+static int usable_cores(void)
+{
+#if defined(__linux__) && defined(CPU_COUNT)
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return CPU_COUNT(&set);
+#endif
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus < 1 ? 1 : (int)cpus;
 }
 
 /* Take the next chunk and do it. @return 0 when none was left. */
@@ -246,8 +265,7 @@ int crossings_pass_run(const crossings_lines *L, const crossings_grid *G,
         atomic_init(&P.chunks[i].done, 0);
     }
 
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    int n = threads > 0 ? threads : (int)(cpus < 1 ? 1 : cpus);
+    int n = threads > 0 ? threads : usable_cores();
     if (n > MAX_THREADS)
         n = MAX_THREADS;
     if ((size_t)n > P.n_chunks / 4)

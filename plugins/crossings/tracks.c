@@ -21,9 +21,8 @@ void crossings_tracks_free(crossings_tracks *t)
         for (size_t i = 0; i < t->n_tracks; i++)
             free(t->id_text[i]);
     free(t->id_text);
-    free(t->id_int);
-    free(t->roff);
-    free(t->runs);
+    free(t->own_ids);
+    free(t->own_off);
     free(t->own_xy);
     free(t->own_t);
     memset(t, 0, sizeof *t);
@@ -214,17 +213,10 @@ static int build_from_lines(crossings_tracks *t, const rm_host_api *api,
 
     t->n_tracks = nf;
     t->n_runs = np;
-    t->roff = alloc_array(nf + 1, sizeof *t->roff);
-    t->runs = alloc_array(np, sizeof *t->runs);
-    if (!t->roff || !t->runs)
-        return RM_ENOMEM;
-    for (size_t f = 0; f <= nf; f++)
-        t->roff[f] = (size_t)fo[f];
-    for (size_t p = 0; p < np; p++) {
-        t->runs[p].xy = xy + 2 * po[p];
-        t->runs[p].t = vt ? vt + po[p] : NULL;
-        t->runs[p].n = (size_t)(po[p + 1] - po[p]);
-    }
+    t->roff = fo;
+    t->voff = po;
+    t->xy = xy;
+    t->t = vt;
     if (vt) {
         size_t nc = api->layer_coord_count(layer);
         for (size_t i = 0; i < nc && !t->have_times; i++)
@@ -245,15 +237,17 @@ static int build_from_lines(crossings_tracks *t, const rm_host_api *api,
                     return RM_ENOMEM;
             }
         }
+    } else if (idf < 0) {
+        t->id_int = fids;
     } else {
-        t->id_int = alloc_array(nf, sizeof *t->id_int);
-        if (!t->id_int)
+        t->own_ids = alloc_array(nf, sizeof *t->own_ids);
+        if (!t->own_ids)
             return RM_ENOMEM;
         for (size_t f = 0; f < nf; f++)
-            t->id_int[f] =
-                (idf >= 0 && !api->layer_field_is_null(layer, idf, f))
-                    ? id_int(api, layer, idf, f)
-                    : fids[f];
+            t->own_ids[f] = !api->layer_field_is_null(layer, idf, f)
+                                ? id_int(api, layer, idf, f)
+                                : fids[f];
+        t->id_int = t->own_ids;
     }
     return RM_OK;
 }
@@ -349,32 +343,36 @@ static int build_from_points(crossings_tracks *t, const rm_host_api *api,
             ntr++;
     t->n_tracks = ntr;
     t->n_runs = ntr;
-    t->roff = alloc_array(ntr + 1, sizeof *t->roff);
-    t->runs = alloc_array(ntr, sizeof *t->runs);
+    /* One run per track: roff[r] = r, voff the tracks' first points. */
+    t->own_off = alloc_array(2 * (ntr + 1), sizeof *t->own_off);
     t->own_xy = alloc_array(ncoord, 2 * sizeof *t->own_xy);
     t->own_t = alloc_array(ncoord, sizeof *t->own_t);
     if (text)
         t->id_text = calloc(ntr ? ntr : 1, sizeof *t->id_text);
     else
-        t->id_int = alloc_array(ntr, sizeof *t->id_int);
-    if (!t->roff || !t->runs || !t->own_xy || !t->own_t ||
-        (text ? !t->id_text : !t->id_int))
+        t->own_ids = alloc_array(ntr, sizeof *t->own_ids);
+    if (!t->own_off || !t->own_xy || !t->own_t ||
+        (text ? !t->id_text : !t->own_ids))
         goto out;
+    int64_t *roff = t->own_off, *voff = t->own_off + ntr + 1;
+    t->roff = roff;
+    t->voff = voff;
+    t->xy = t->own_xy;
+    t->t = t->own_t;
+    t->id_int = t->own_ids;
 
     size_t k = 0, tr = SIZE_MAX;
     for (size_t i = 0; i < nr; i++) {
         if (i == 0 || !same_track(&rec[i - 1], &rec[i])) {
             tr = tr == SIZE_MAX ? 0 : tr + 1;
-            t->roff[tr] = tr;
-            t->runs[tr].xy = t->own_xy + 2 * k;
-            t->runs[tr].t = t->own_t + k;
-            t->runs[tr].n = 0;
+            roff[tr] = (int64_t)tr;
+            voff[tr] = (int64_t)k;
             if (text) {
                 t->id_text[tr] = dup_text(rec[i].s);
                 if (!t->id_text[tr])
                     goto out;
             } else {
-                t->id_int[tr] = rec[i].i;
+                t->own_ids[tr] = rec[i].i;
             }
         }
         size_t f = rec[i].row;
@@ -384,10 +382,10 @@ static int build_from_points(crossings_tracks *t, const rm_host_api *api,
             t->own_t[k] = rec[i].t;
             t->have_times |= isfinite(rec[i].t);
             k++;
-            t->runs[tr].n++;
         }
     }
-    t->roff[ntr] = ntr;
+    roff[ntr] = (int64_t)ntr;
+    voff[ntr] = (int64_t)k;
     if (tf < 0)
         api->log(step, RM_PLUGIN_LOG_WARN,
                  "crossings: the point layer '%s' has no time role: points "
