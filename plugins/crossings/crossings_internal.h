@@ -154,14 +154,15 @@ typedef struct crossings_grid {
     uint32_t *sat;    /* (w+1)*(h+1) summed-area table of segment counts */
     uint8_t *dist;    /* w*h: Chebyshev distance (cells) to the nearest
                          cell holding a segment, at most 255 */
-    /* Without approaches (pad 0): block (bx, by), 0 <= bx <= w and
-     * 0 <= by <= h, lists once each segment of the up to 2 x 2 cells
-     * bx - 1 .. bx, by - 1 .. by, so a short track segment finds its
-     * candidates in one list. NULL when pad > 0. */
-    uint32_t *bstart; /* (w+1)*(h+1) + 1 offsets into bitems */
+    /* Without approaches (pad 0), on cells -1 .. w and -1 .. h (a border
+     * of empty cells around the grid), both indexed (y+1)*(w+2) + x+1:
+     * occ says whether a cell holds a segment, and the block of cell
+     * (x, y) lists once each segment of the 2 x 2 cells x .. x+1,
+     * y .. y+1, so a short track segment finds its candidates in one
+     * list. NULL when pad > 0. */
+    uint8_t *occ;     /* (w+2)*(h+2) */
+    uint32_t *bstart; /* (w+2)*(h+2) + 1 offsets into bitems */
     uint32_t *bitems; /* segment (start vertex) ids */
-    uint8_t *occ;     /* (w+2)*(h+2): 1 where cell (x-1, y-1) holds a
-                         segment, a border of 0 around (pad 0 only) */
     int pad;          /* extra cells searched around a box (approaches) */
     double eps;       /* m: safe boxes keep this far inside their cells */
 } crossings_grid;
@@ -294,22 +295,32 @@ CROSSINGS_HOT void crossings_grid_safe_box(const crossings_grid *g,
                                crossings_grid_cy(g, y), b);
 }
 
-/* The block (crossings_grid.bstart) of the 2 x 2 cells from (cx, cy) on,
- * for cells -1 .. w and -1 .. h as crossings_grid_cx/cy give them; past
- * the last column or row, the block that ends there. Pad 0 only. */
-static inline size_t crossings_grid_block(const crossings_grid *g, int cx,
-                                          int cy)
+/* The cells of vertex v, as crossings_grid_cx and crossings_grid_cy give
+ * them: with SSE2 both at once (maxpd and minpd clamp a NaN and order
+ * equal values as those functions do). */
+static inline void crossings_grid_cells(const crossings_grid *g,
+                                        const double *v, int *cx, int *cy)
 {
-    cx = cx < g->w ? cx : g->w - 1;
-    cy = cy < g->h ? cy : g->h - 1;
-    return (size_t)(cy + 1) * ((size_t)g->w + 1) + (size_t)(cx + 1);
+#if defined(__SSE2__)
+    __m128d f = _mm_mul_pd(
+        _mm_sub_pd(_mm_loadu_pd(v), _mm_set_pd(g->y0, g->x0)),
+        _mm_set1_pd(g->inv));
+    f = _mm_max_pd(f, _mm_set1_pd(-1.0));
+    f = _mm_min_pd(f, _mm_set_pd((double)g->h, (double)g->w));
+    __m128i c = _mm_cvttpd_epi32(_mm_add_pd(f, _mm_set1_pd(1.0)));
+    *cx = _mm_cvtsi128_si32(c) - 1;
+    *cy = _mm_cvtsi128_si32(_mm_shuffle_epi32(c, 1)) - 1;
+#else
+    *cx = crossings_grid_cx(g, v[0]);
+    *cy = crossings_grid_cy(g, v[1]);
+#endif
 }
 
-/* Does cell (cx, cy), -1 .. w and -1 .. h, hold a line segment? Without
- * a branch, from the bordered occupancy array. Pad 0 only. */
-static inline int crossings_grid_occ(const crossings_grid *g, int cx, int cy)
+/* Index of cell (cx, cy), -1 .. w and -1 .. h, in occ and bstart. */
+static inline size_t crossings_grid_bcell(const crossings_grid *g, int cx,
+                                          int cy)
 {
-    return g->occ[(size_t)(cy + 1) * ((size_t)g->w + 2) + (size_t)(cx + 1)];
+    return (size_t)(cy + 1) * ((size_t)g->w + 2) + (size_t)(cx + 1);
 }
 
 /* Does cell (cx, cy) hold a line segment? (False outside the grid.) */

@@ -753,28 +753,31 @@ static int detect_blocks(crossings_detector *d, const crossings_piece *p,
     const crossings_grid *G = d->G;
     const double *xy = p->xy;
     const uint32_t *bs = G->bstart;
+    const uint8_t *occ = G->occ;
     if (grow((void **)&d->cand, &d->cap_cand, 2 * p->n, sizeof *d->cand))
         return RM_ENOMEM;
     size_t m = 0, *cand = d->cand;
-    int pcx = crossings_grid_cx(G, xy[2 * i0]);
-    int pcy = crossings_grid_cy(G, xy[2 * i0 + 1]);
+    ptrdiff_t ow = (ptrdiff_t)G->w + 2;
+    int pcx, pcy;
+    crossings_grid_cells(G, xy + 2 * i0, &pcx, &pcy);
+    ptrdiff_t prow = (pcy + 1) * ow + 1; /* + cx: index of (cx, pcy) */
     for (size_t i = i0; i + 1 < p->n; i++) {
-        int cx = crossings_grid_cx(G, xy[2 * i + 2]);
-        int cy = crossings_grid_cy(G, xy[2 * i + 3]);
-        int far = (cx - pcx > 1) | (pcx - cx > 1) | (cy - pcy > 1) |
-                  (pcy - cy > 1);
+        int cx, cy;
+        crossings_grid_cells(G, xy + 2 * i + 2, &cx, &cy);
+        ptrdiff_t row = (cy + 1) * ow + 1;
+        int far = ((unsigned)(cx - pcx + 1) > 2u) |
+                  ((unsigned)(cy - pcy + 1) > 2u);
         /* The corners of the segment's cells are all its cells. */
-        int near = crossings_grid_occ(G, pcx, pcy) |
-                   crossings_grid_occ(G, cx, cy) |
-                   crossings_grid_occ(G, pcx, cy) |
-                   crossings_grid_occ(G, cx, pcy);
+        int near = occ[prow + pcx] | occ[row + cx] | occ[prow + cx] |
+                   occ[row + pcx];
         cand[2 * m] = i;
-        cand[2 * m + 1] = far ? SIZE_MAX
-                              : crossings_grid_block(G, pcx < cx ? pcx : cx,
-                                                     pcy < cy ? pcy : cy);
+        cand[2 * m + 1] =
+            far ? SIZE_MAX
+                : (size_t)((prow < row ? prow : row) + (pcx < cx ? pcx : cx));
         m += (size_t)(far | near);
         pcx = cx;
         pcy = cy;
+        prow = row;
     }
     for (size_t j = 0; j < m; j++) {
         size_t i = cand[2 * j], b = cand[2 * j + 1];

@@ -188,65 +188,63 @@ static void distance_field(crossings_grid *g)
     }
 }
 
-/* The 2 x 2 block lists (see crossings_grid): a count pass and a fill
- * pass; `seen` keeps a segment of two cells from being listed twice. */
+/* The occupancy and 2 x 2 block lists (see crossings_grid): a count pass
+ * and a fill pass; `seen` keeps a segment of two cells from being listed
+ * twice in a block. */
 static int blocks_build(crossings_grid *g, const crossings_lines *l)
 {
-    size_t bw = (size_t)g->w + 1, bh = (size_t)g->h + 1, nb = bw * bh;
+    size_t ow = (size_t)g->w + 2, nb = ow * ((size_t)g->h + 2);
     uint32_t *seen = calloc(l->n_verts ? l->n_verts : 1, sizeof *seen);
-    size_t ow = bw + 1;
     g->bstart = calloc(nb + 1, sizeof *g->bstart);
-    g->occ = calloc(ow * (bh + 1), 1);
+    g->occ = calloc(nb, 1);
     if (!seen || !g->bstart || !g->occ) {
         free(seen);
         return RM_ENOMEM;
     }
-    for (size_t cy = 0; cy < (size_t)g->h; cy++)
-        for (size_t cx = 0; cx < (size_t)g->w; cx++)
-            g->occ[(cy + 1) * ow + cx + 1] =
-                g->dist[cy * (size_t)g->w + cx] == 0;
+    for (int cy = 0; cy < g->h; cy++)
+        for (int cx = 0; cx < g->w; cx++)
+            g->occ[crossings_grid_bcell(g, cx, cy)] =
+                g->dist[(size_t)cy * (size_t)g->w + (size_t)cx] == 0;
     uint64_t total = 0;
     for (int pass = 0; pass < 2; pass++) {
-        for (size_t b = 0; b < nb; b++) {
-            int bx = (int)(b % bw), by = (int)(b / bw);
-            uint32_t n = 0;
-            /* Most blocks are empty: their four cells in the bordered
-             * occupancy array say so without a look at the lists. */
-            size_t o = (size_t)by * ow + (size_t)bx;
-            if (!(g->occ[o] | g->occ[o + 1] | g->occ[o + ow] |
-                  g->occ[o + ow + 1])) {
-                if (pass == 0)
-                    g->bstart[b + 1] = (uint32_t)total;
-                continue;
-            }
-            for (int cy = by - 1; cy <= by; cy++) {
-                for (int cx = bx - 1; cx <= bx; cx++) {
-                    if (cx < 0 || cy < 0 || cx >= g->w || cy >= g->h)
-                        continue;
-                    size_t c = (size_t)cy * (size_t)g->w + (size_t)cx;
-                    for (uint32_t k = g->cstart[c]; k < g->cstart[c + 1];
-                         k++) {
-                        uint32_t s = g->items[k];
-                        if (seen[s] == (uint32_t)b + 1)
+        for (int by = -1; by <= g->h; by++) {
+            for (int bx = -1; bx <= g->w; bx++) {
+                size_t b = crossings_grid_bcell(g, bx, by);
+                uint32_t n = 0;
+                /* Most blocks are empty, as their cells say. */
+                int any = g->occ[b] | (bx < g->w && g->occ[b + 1]) |
+                          (by < g->h && (g->occ[b + ow] |
+                                         (bx < g->w && g->occ[b + ow + 1])));
+                for (int cy = by; any && cy <= by + 1; cy++) {
+                    for (int cx = bx; cx <= bx + 1; cx++) {
+                        if (cx < 0 || cy < 0 || cx >= g->w || cy >= g->h)
                             continue;
-                        seen[s] = (uint32_t)b + 1;
-                        if (pass == 1)
-                            g->bitems[g->bstart[b] + n] = s;
-                        n++;
+                        size_t c = (size_t)cy * (size_t)g->w + (size_t)cx;
+                        for (uint32_t k = g->cstart[c];
+                             k < g->cstart[c + 1]; k++) {
+                            uint32_t s = g->items[k];
+                            if (seen[s] == (uint32_t)b + 1)
+                                continue;
+                            seen[s] = (uint32_t)b + 1;
+                            if (pass == 1)
+                                g->bitems[g->bstart[b] + n] = s;
+                            n++;
+                        }
                     }
                 }
-            }
-            if (pass == 0) {
-                total += n;
-                if (total >= UINT32_MAX) {
-                    free(seen);
-                    return RM_ENOMEM;
+                if (pass == 0) {
+                    total += n;
+                    if (total >= UINT32_MAX) {
+                        free(seen);
+                        return RM_ENOMEM;
+                    }
+                    g->bstart[b + 1] = (uint32_t)total;
                 }
-                g->bstart[b + 1] = (uint32_t)total;
             }
         }
         if (pass == 0) {
-            g->bitems = malloc((size_t)(total ? total : 1) * sizeof *g->bitems);
+            g->bitems =
+                malloc((size_t)(total ? total : 1) * sizeof *g->bitems);
             if (!g->bitems) {
                 free(seen);
                 return RM_ENOMEM;

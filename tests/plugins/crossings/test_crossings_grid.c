@@ -188,12 +188,12 @@ static void check(double approach, double track_step)
         int bx = crossings_grid_cx(&G, b[0]), by = crossings_grid_cy(&G, b[1]);
         if (abs(ax - bx) > 1 || abs(ay - by) > 1)
             continue;
-        size_t blk = crossings_grid_block(&G, ax < bx ? ax : bx,
+        size_t blk = crossings_grid_bcell(&G, ax < bx ? ax : bx,
                                           ay < by ? ay : by);
-        int occ = crossings_grid_occ(&G, ax, ay) |
-                  crossings_grid_occ(&G, bx, by) |
-                  crossings_grid_occ(&G, ax, by) |
-                  crossings_grid_occ(&G, bx, ay);
+        int occ = G.occ[crossings_grid_bcell(&G, ax, ay)] |
+                  G.occ[crossings_grid_bcell(&G, bx, by)] |
+                  G.occ[crossings_grid_bcell(&G, ax, by)] |
+                  G.occ[crossings_grid_bcell(&G, bx, ay)];
         for (size_t g = 0; g + 1 < L.n_verts; g++) {
             if (L.vline[g] != L.vline[g + 1] ||
                 !touches(a, b, L.xy + 2 * g, L.xy + 2 * g + 2))
@@ -207,6 +207,23 @@ static void check(double approach, double track_step)
         }
     }
     assert_true(approach > 0.0 || touched > 100);
+    /* crossings_grid_cells is crossings_grid_cx and _cy, also on cell
+     * edges, far outside, at infinities and NaN. */
+    const double odd[] = {NAN, INFINITY, -INFINITY, 1e300, -1e300, 0.0};
+    for (int it = 0; it < 20000; it++) {
+        double v[2];
+        probe(v);
+        if (it % 4 == 1) { /* exactly on a cell edge */
+            v[0] = G.x0 + floor(unit() * (G.w + 4) - 2) * G.cell;
+            v[1] = G.y0 + floor(unit() * (G.h + 4) - 2) * G.cell;
+        } else if (it % 4 == 2) {
+            v[it % 8 < 4] = odd[(it / 8) % 6];
+        }
+        int cx, cy;
+        crossings_grid_cells(&G, v, &cx, &cy);
+        assert_int_equal(cx, crossings_grid_cx(&G, v[0]));
+        assert_int_equal(cy, crossings_grid_cy(&G, v[1]));
+    }
     /* The tests must have had something to check. */
     assert_true(boxes > 1000);
     assert_true(rejected > 1000);
