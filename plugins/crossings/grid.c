@@ -196,7 +196,7 @@ static int blocks_build(crossings_grid *g, const crossings_lines *l)
     size_t ow = (size_t)g->w + 2, nb = ow * ((size_t)g->h + 2);
     uint32_t *seen = calloc(l->n_verts ? l->n_verts : 1, sizeof *seen);
     g->bstart = calloc(nb + 1, sizeof *g->bstart);
-    g->occ = calloc(nb, 1);
+    g->occ = calloc(nb + ow + 1, 1); /* + a row: see `any` below */
     if (!seen || !g->bstart || !g->occ) {
         free(seen);
         return RM_ENOMEM;
@@ -211,10 +211,11 @@ static int blocks_build(crossings_grid *g, const crossings_lines *l)
             for (int bx = -1; bx <= g->w; bx++) {
                 size_t b = crossings_grid_bcell(g, bx, by);
                 uint32_t n = 0;
-                /* Most blocks are empty, as their cells say. */
-                int any = g->occ[b] | (bx < g->w && g->occ[b + 1]) |
-                          (by < g->h && (g->occ[b + ow] |
-                                         (bx < g->w && g->occ[b + ow + 1])));
+                /* Most blocks are empty, as their cells say (past the
+                 * last column or row, the border's zeros and the zeroed
+                 * extra row). */
+                const uint8_t *o = g->occ + b;
+                int any = o[0] | o[1] | o[ow] | o[ow + 1];
                 for (int cy = by; any && cy <= by + 1; cy++) {
                     for (int cx = bx; cx <= bx + 1; cx++) {
                         if (cx < 0 || cy < 0 || cx >= g->w || cy >= g->h)
