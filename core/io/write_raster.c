@@ -72,7 +72,8 @@ static int window_start(int i, int n, int m)
 typedef struct level {
     GDALRasterBandH band;
     int w, h;       /* size, cells */
-    int *col;       /* overview column of each source column */
+    int *first;     /* first source column of each overview column, and
+                       the source width after the last */
     double *sum;    /* the open row: sums of valid cells ... */
     int64_t *count; /* ... and how many */
     double *strip;  /* finished rows not yet written: BLOCK rows */
@@ -133,19 +134,18 @@ static CPLErr overviews(GDALDatasetH ds, const double *cells, int w, int h,
             e = CE_Failure;
             break;
         }
-        lv[k].col = rm_mallocarray((size_t)w, sizeof *lv[k].col);
+        lv[k].first = rm_mallocarray((size_t)lv[k].w + 1,
+                                     sizeof *lv[k].first);
         lv[k].sum = rm_callocarray((size_t)lv[k].w, sizeof *lv[k].sum);
         lv[k].count = rm_callocarray((size_t)lv[k].w, sizeof *lv[k].count);
         lv[k].strip = rm_mallocarray((size_t)lv[k].w * BLOCK,
                                      sizeof *lv[k].strip);
-        if (!lv[k].col || !lv[k].sum || !lv[k].count || !lv[k].strip) {
+        if (!lv[k].first || !lv[k].sum || !lv[k].count || !lv[k].strip) {
             e = CE_Failure;
             break;
         }
-        for (int j = 0; j < lv[k].w; j++)
-            for (int c = window_start(j, w, lv[k].w);
-                 c < window_start(j + 1, w, lv[k].w); c++)
-                lv[k].col[c] = j;
+        for (int j = 0; j <= lv[k].w; j++)
+            lv[k].first[j] = window_start(j, w, lv[k].w);
         lv[k].end = window_start(1, h, lv[k].h);
     }
     for (int r = 0; r < h && e == CE_None; r++) {
@@ -153,20 +153,28 @@ static CPLErr overviews(GDALDatasetH ds, const double *cells, int w, int h,
         for (int k = 0; k < n && e == CE_None; k++) {
             if (r == lv[k].end)
                 e = close_row(&lv[k], h);
-            const int *col = lv[k].col;
+            const int *first = lv[k].first;
             double *sum = lv[k].sum;
             int64_t *count = lv[k].count;
-            for (int c = 0; c < w; c++)
-                if (!isnan(row[c])) {
-                    sum[col[c]] += row[c];
-                    count[col[c]]++;
-                }
+            /* Each window summed in a register, cells in column order
+             * as before: the same additions in the same order. */
+            for (int j = 0; j < lv[k].w; j++) {
+                double t = sum[j];
+                int64_t m = count[j];
+                for (int c = first[j]; c < first[j + 1]; c++)
+                    if (!isnan(row[c])) {
+                        t += row[c];
+                        m++;
+                    }
+                sum[j] = t;
+                count[j] = m;
+            }
         }
     }
     for (int k = 0; k < n && e == CE_None; k++)
         e = close_row(&lv[k], h);
     for (int k = 0; k < n; k++) {
-        free(lv[k].col);
+        free(lv[k].first);
         free(lv[k].sum);
         free(lv[k].count);
         free(lv[k].strip);
