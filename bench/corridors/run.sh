@@ -113,7 +113,7 @@ if ! command -v grass >/dev/null; then
     echo "could not install grass-core; GRASS is left out of this run"
 fi
 if command -v grass >/dev/null; then
-  echo "== GRASS $(grass --version 2>/dev/null | head -1 | awk '{print $3}') r.cost (import excluded) =="
+  echo "== GRASS $(grass --version 2>&1 | head -1 | awk '{print $3}') r.cost (import excluded) =="
   loc="$work/grassloc"
   rm -rf "$loc"
   grass -c EPSG:32631 "$loc" -e >/dev/null 2>&1
