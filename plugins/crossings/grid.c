@@ -3,7 +3,9 @@
  * compressed list of segments per cell, a summed-area table of those
  * counts (any box answered with four reads), and each cell's Chebyshev
  * distance to the nearest cell with a segment, which gives "safe boxes"
- * that a track can be checked against with four comparisons per vertex.
+ * that a track can be checked against with four comparisons per vertex;
+ * without approaches also a bordered occupancy array and one list per
+ * 2 x 2 block of cells, where a short track segment finds its candidates.
  * What stays true: every cell a segment touches lists it (long segments
  * are registered piecewise with a safety margin), so an empty box is a
  * proof that no segment meets it.
