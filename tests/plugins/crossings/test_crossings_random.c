@@ -292,7 +292,10 @@ static void add_ref(rm_layer *l, const ref_line *L, double ox, double oy,
 #define NLINES 4
 #define MAXT 30
 
+/* One round of `ntracks` tracks; `approach` and `threads`, when not NULL,
+ * set those parameters (the counts must not depend on them). */
 static void one_round(uint64_t seed, int ntracks, double ox, double oy,
+                      const char *approach, const char *threads,
                       long *total)
 {
     rng = seed;
@@ -348,6 +351,10 @@ static void one_round(uint64_t seed, int ntracks, double ox, double oy,
     fh_set_layer(st, "lines", ll);
     fh_set(st, "side_names", "A,B");
     fh_set(st, "gap_max_km", "0"); /* integer steps: no gaps wanted */
+    if (approach)
+        fh_set(st, "approach_m", approach);
+    if (threads)
+        fh_set(st, "threads", threads);
     assert_int_equal(fh_run(st), RM_OK);
     const rm_layer *pts = fh_output(st, "points");
     const rm_layer *trs = fh_output(st, "tracks");
@@ -411,7 +418,8 @@ static void test_random_small_coords(void **state)
     (void)state;
     long total = 0;
     for (uint64_t s = 1; s <= 5; s++)
-        one_round(0x9e3779b97f4a7c15ULL * s, 600, 0.0, 0.0, &total);
+        one_round(0x9e3779b97f4a7c15ULL * s, 600, 0.0, 0.0, NULL, NULL,
+                  &total);
     /* Enough crossings for the comparison to mean something. */
     assert_true(total > 3000);
 }
@@ -422,19 +430,35 @@ static void test_random_utm_coords(void **state)
     (void)state;
     long total = 0;
     for (uint64_t s = 6; s <= 8; s++)
-        one_round(0x9e3779b97f4a7c15ULL * s, 400, 512345.0, 1712345.0,
-                  &total);
+        one_round(0x9e3779b97f4a7c15ULL * s, 400, 512345.0, 1712345.0, NULL,
+                  NULL, &total);
     assert_true(total > 1000);
 }
 
-/* Enough tracks for the pass to run on several threads (where the
- * machine has several cores): the answers must not change. */
+/* Enough tracks for the pass to run on several threads, on however
+ * many cores: the answers must not change. */
 static void test_random_threaded(void **state)
 {
     (void)state;
     long total = 0;
-    one_round(0x9e3779b97f4a7c15ULL * 9, 12000, 0.0, 0.0, &total);
+    one_round(0x9e3779b97f4a7c15ULL * 9, 12000, 0.0, 0.0, NULL, "4",
+              &total);
     assert_true(total > 10000);
+}
+
+/* With an approach distance the detector takes its other path (safe
+ * boxes and cell searches widened by the distance, not the 2 x 2 block
+ * lists): the crossings must be the same. */
+static void test_random_approach(void **state)
+{
+    (void)state;
+    long total = 0;
+    for (uint64_t s = 10; s <= 12; s++)
+        one_round(0x9e3779b97f4a7c15ULL * s, 600, 0.0, 0.0, "1.5", NULL,
+                  &total);
+    one_round(0x9e3779b97f4a7c15ULL * 13, 400, 512345.0, 1712345.0, "40",
+              NULL, &total);
+    assert_true(total > 2000);
 }
 
 static int setup(void **state)
@@ -449,6 +473,7 @@ int main(void)
         cmocka_unit_test(test_random_small_coords),
         cmocka_unit_test(test_random_utm_coords),
         cmocka_unit_test(test_random_threaded),
+        cmocka_unit_test(test_random_approach),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
