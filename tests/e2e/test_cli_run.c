@@ -52,6 +52,7 @@ static const char BRIEFING[] =
 
 static char *read_file(const char *path, size_t *len)
 {
+    *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
@@ -148,6 +149,7 @@ static void test_run_and_check_outputs(void **state)
     /* DOC: sensitive fields can reach no export or manifest. */
     size_t len;
     char *bytes = read_file(gpkg, &len);
+    assert_non_null(bytes);
     assert_false(contains_bytes(bytes, len, "Secretname"));
     assert_false(contains_bytes(bytes, len, "Hiddenname"));
     free(bytes);

@@ -38,14 +38,18 @@ enum { EXIT_PLUGIN = 5 };
 
 static char *slurp(const char *path, size_t *len)
 {
+    *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
     fseek(f, 0, SEEK_END);
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    *len = fread(s, 1, (size_t)n, f);
+    char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (s) {
+        *len = fread(s, 1, (size_t)n, f);
+        s[*len] = '\0';
+    }
     fclose(f);
     return s;
 }
