@@ -4,7 +4,8 @@
 # radix and binary heap, 8 and 16 neighbours), a corridor (two surfaces
 # and the zone), `routemap analyze corridors` end to end (reading,
 # computing, writing the GeoPackage and the tiled GeoTIFF with overviews;
-# peak memory of the biggest process and of the host and child together),
+# the cost surface three times, with the median; peak memory of the
+# biggest process and of the host and child together),
 # and GRASS r.cost on the same raster and origins (grass-core is installed
 # when missing; import excluded, reading and writing its own database
 # included).
@@ -29,15 +30,29 @@ echo "raster: 4000 x 4000 cells of 100 m, 3 origins, 3 destinations"
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine inflates wall times; CPU times are steadier)"
 
-# Wall time, CPU time (user + system) and peak RSS of one command (of its
-# biggest process: the host or the plugin's child).
+# Wall time, CPU time (user + system, and the system part: clearing fresh
+# pages varies from run to run on this virtual machine) and peak RSS of
+# one command (of its biggest process: the host or the plugin's child).
 timed() {
   local label=$1; shift
   /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" "$@" >"$work/out.txt" 2>&1 || {
     cat "$work/out.txt"; return 1; }
   read -r secs user sys kb <"$work/time.txt"
-  printf '%-40s wall %6.2f s  cpu %6.2f s  peak %4d MB\n' "$label" "$secs" \
-    "$(awk "BEGIN{print $user + $sys}")" $((kb / 1024))
+  cpu=$(awk "BEGIN{print $user + $sys}")
+  printf '%-40s wall %6.2f s  cpu %6.2f s (sys %4.2f)  peak %4d MB\n' \
+    "$label" "$secs" "$cpu" "$sys" $((kb / 1024))
+}
+
+# As timed, twice more, then the median CPU time of the three runs.
+timed_again() {
+  local label=$1; shift
+  local cpus=("$cpu")
+  for k in 2 3; do
+    timed "  again ($k)" "$@"
+    cpus+=("$cpu")
+  done
+  printf '%-40s median cpu %6.2f s\n' "" \
+    "$(printf '%s\n' "${cpus[@]}" | sort -g | sed -n 2p)"
 }
 
 # Every process below pid $1.
@@ -88,9 +103,11 @@ done
 echo "== routemap analyze corridors, end to end (wall, CPU, peak RSS) =="
 rm_cli=("$build/bin/routemap" --quiet --plugin-path "$build/lib/routemap/plugins")
 for nb in 8 16; do
-  timed_tree "cost surface, $nb neighbours" "${rm_cli[@]}" analyze corridors \
+  surface=("${rm_cli[@]}" analyze corridors \
     --input friction="$work/friction.tif" --input origins="$work/origins.geojson" \
-    --set neighbours=$nb --crs EPSG:32631 -o "$work/cost$nb.gpkg"
+    --set neighbours=$nb --crs EPSG:32631 -o "$work/cost$nb.gpkg")
+  timed_tree "cost surface, $nb neighbours" "${surface[@]}"
+  timed_again "cost surface, $nb neighbours" "${surface[@]}"
   timed_tree "corridor + 3 paths, $nb neighbours" "${rm_cli[@]}" \
     analyze corridors \
     --input friction="$work/friction.tif" --input origins="$work/origins.geojson" \
