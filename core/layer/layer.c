@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "layer_internal.h"
 #include "util/util.h"
@@ -39,8 +40,10 @@ int rm_layer_create(rm_layer **out, const char *name, rm_geom_type type)
     return RM_OK;
 }
 
-int rm_layer_create_raster(rm_layer **out, const char *name, int width,
-                           int height, const double geotransform[6])
+int rm__layer_create_raster_on(rm_layer **out, const char *name,
+                               int width, int height,
+                               const double geotransform[6], double *cells,
+                               size_t mapped)
 {
     *out = NULL;
     if (width <= 0 || height <= 0 || !geotransform)
@@ -53,16 +56,29 @@ int rm_layer_create_raster(rm_layer **out, const char *name, int width,
     l->width = width;
     l->height = height;
     memcpy(l->gt, geotransform, sizeof l->gt);
-    size_t n = (size_t)width * (size_t)height;
-    l->cells = rm__alloc_big(n, sizeof *l->cells, 0);
-    if (!l->cells) {
-        rm_layer_destroy(l);
-        return RM_ENOMEM;
-    }
-    for (size_t i = 0; i < n; i++)
-        l->cells[i] = NAN;
+    l->cells = cells;
+    l->cells_mapped = mapped;
     *out = l;
     return RM_OK;
+}
+
+int rm_layer_create_raster(rm_layer **out, const char *name, int width,
+                           int height, const double geotransform[6])
+{
+    *out = NULL;
+    if (width <= 0 || height <= 0 || !geotransform)
+        return RM_EINVAL;
+    size_t n = (size_t)width * (size_t)height;
+    double *cells = rm__alloc_big(n, sizeof *cells, 0);
+    if (!cells)
+        return RM_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        cells[i] = NAN;
+    int rc = rm__layer_create_raster_on(out, name, width, height,
+                                        geotransform, cells, 0);
+    if (rc)
+        free(cells);
+    return rc;
 }
 
 static void free_column(rm__column *c)
@@ -91,7 +107,10 @@ void rm_layer_destroy(rm_layer *l)
     free(l->part_outer);
     free(l->xy);
     free(l->vtime);
-    free(l->cells);
+    if (l->cells_mapped)
+        munmap(l->cells, l->cells_mapped);
+    else
+        free(l->cells);
     free(l);
 }
 

@@ -48,7 +48,19 @@ struct rm_layer {
     int width, height;
     double gt[6];
     double *cells;
+    size_t cells_mapped; /* bytes of a mapping holding cells (munmap'ed on
+                            destroy); 0 when cells came from malloc */
 };
+
+/**
+ * A raster layer over `cells` (width * height values, taken over as they
+ * are): freed with free(), or with munmap() when `mapped` gives the
+ * mapping's length in bytes. On failure nothing is taken over.
+ */
+int rm__layer_create_raster_on(rm_layer **out, const char *name,
+                               int width, int height,
+                               const double geotransform[6], double *cells,
+                               size_t mapped);
 
 /**
  * Make room for `n_features` features, `n_parts` parts and `n_coords`

@@ -49,7 +49,8 @@ static void put_str(writer *w, const char *s)
     put(w, s, n);
 }
 
-static void encode(writer *w, const rm_layer *l)
+/* The layer's bytes; a raster's cells only `with_cells`. */
+static void encode_as(writer *w, const rm_layer *l, int with_cells)
 {
     put(w, MAGIC, sizeof MAGIC);
     put_u64(w, (uint64_t)l->type);
@@ -61,8 +62,9 @@ static void encode(writer *w, const rm_layer *l)
         put_u64(w, (uint64_t)l->width);
         put_u64(w, (uint64_t)l->height);
         put(w, l->gt, sizeof l->gt);
-        put(w, l->cells,
-            (size_t)l->width * (size_t)l->height * sizeof *l->cells);
+        if (with_cells)
+            put(w, l->cells,
+                (size_t)l->width * (size_t)l->height * sizeof *l->cells);
     } else {
         put_u64(w, l->n_features);
         put_u64(w, l->n_parts);
@@ -100,6 +102,25 @@ static void encode(writer *w, const rm_layer *l)
             }
         }
     }
+}
+
+static void encode(writer *w, const rm_layer *l) { encode_as(w, l, 1); }
+
+uint64_t rm__layer_serialized_head_size(const rm_layer *l)
+{
+    writer w = {NULL, 0, NULL, NULL, 0};
+    encode_as(&w, l, 0);
+    return (uint64_t)w.len;
+}
+
+int rm__layer_serialize_head_to(const rm_layer *l, rm__layer_sink sink,
+                                void *ud)
+{
+    if (l->type != RM_GEOM_RASTER)
+        return RM_EINVAL;
+    writer w = {NULL, 0, sink, ud, 0};
+    encode_as(&w, l, 0);
+    return w.failed ? RM_EIO_WRITE : RM_OK;
 }
 
 uint64_t rm__layer_serialized_size(const rm_layer *l)
@@ -310,7 +331,8 @@ static int read_vector(reader *r, rm_layer *l)
     return 0;
 }
 
-static int decode(rm_layer **out, reader r)
+/* Decode a layer; `head_only`: a raster without its cells. */
+static int decode(rm_layer **out, reader r, int head_only)
 {
     *out = NULL;
     char magic[sizeof MAGIC];
@@ -334,13 +356,16 @@ static int decode(rm_layer **out, reader r)
         uint64_t w = get_u64(&r), h = get_u64(&r);
         get(&r, l->gt, sizeof l->gt);
         if (r.bad || w == 0 || h == 0 || w > INT32_MAX || h > INT32_MAX ||
-            w > r.left / 8 / h)
+            (!head_only && w > r.left / 8 / h))
             bad = 1;
         else {
             l->width = (int)w;
             l->height = (int)h;
-            l->cells = get_array(&r, w * h, sizeof *l->cells);
+            if (!head_only)
+                l->cells = get_array(&r, w * h, sizeof *l->cells);
         }
+    } else if (head_only) {
+        bad = 1;
     } else if (!bad) {
         bad = read_vector(&r, l) != 0;
     }
@@ -358,7 +383,7 @@ static int decode(rm_layer **out, reader r)
 int rm_layer_deserialize(rm_layer **out, const uint8_t *buf, size_t len)
 {
     reader r = {buf, len, NULL, NULL, 0, 0};
-    return decode(out, r);
+    return decode(out, r, 0);
 }
 
 int rm__layer_deserialize_from(rm_layer **out, uint64_t len,
@@ -368,7 +393,17 @@ int rm__layer_deserialize_from(rm_layer **out, uint64_t len,
     if (len > SIZE_MAX)
         return RM_EDATA_TYPE;
     reader r = {NULL, (size_t)len, src, ud, 0, 0};
-    return decode(out, r);
+    return decode(out, r, 0);
+}
+
+int rm__layer_deserialize_head_from(rm_layer **out, uint64_t len,
+                                    rm__layer_source src, void *ud)
+{
+    *out = NULL;
+    if (len > SIZE_MAX)
+        return RM_EDATA_TYPE;
+    reader r = {NULL, (size_t)len, src, ud, 0, 0};
+    return decode(out, r, 1);
 }
 
 int rm_layer_clone(rm_layer **out, const rm_layer *layer)

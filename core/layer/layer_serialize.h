@@ -42,4 +42,22 @@ int rm__layer_serialize_to(const rm_layer *layer, rm__layer_sink sink,
 int rm__layer_deserialize_from(rm_layer **out, uint64_t len,
                                rm__layer_source src, void *ud);
 
+/**
+ * A raster's bytes without its cells (rm__layer_serialized_head_size of
+ * them), for cells that travel another way (layer_shared.h).
+ * @return RM_OK, RM_EINVAL for a vector layer, RM_EIO_WRITE when the sink
+ * stopped it.
+ */
+uint64_t rm__layer_serialized_head_size(const rm_layer *layer);
+int rm__layer_serialize_head_to(const rm_layer *layer, rm__layer_sink sink,
+                                void *ud);
+
+/**
+ * Decode what rm__layer_serialize_head_to wrote: a raster with its size
+ * and geotransform but no cells (rm_layer_raster_data is NULL until
+ * rm__layer_attach_shared). Anything else is RM_EDATA_TYPE.
+ */
+int rm__layer_deserialize_head_from(rm_layer **out, uint64_t len,
+                                    rm__layer_source src, void *ud);
+
 #endif

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layer/layer_shared.h"
 #include "plugin/host_api.h"
 #include "routemap/layer.h"
 #include "util/util.h"
@@ -607,7 +608,17 @@ static rm_layer *api_output_raster(rm_step *step, const char *name,
         return NULL;
     }
     rm_layer *l = NULL;
-    int rc = rm_layer_create_raster(&l, name, width, height, gt);
+    int rc = RM_EINVAL;
+    /* In a child, the cells go straight into the file the host will map;
+     * without one (or when it cannot grow) they go the ordinary way. */
+    if (s->shared_fd && s->shared_fd[i] >= 0)
+        rc = rm__layer_create_raster_shared(&l, name, width, height, gt,
+                                            s->shared_fd[i]);
+    if (rc) {
+        if (s->shared_fd)
+            s->shared_fd[i] = -1;
+        rc = rm_layer_create_raster(&l, name, width, height, gt);
+    }
     if (!rc)
         rc = rm_layer_set_crs(l, s->crs);
     if (rc) {

@@ -21,6 +21,8 @@ struct rm_step {
     void *progress_ud;
 
     rm_layer **outputs; /* desc->n_outputs, NULL until created */
+    int *shared_fd;     /* in a child: per output, a shared memory file
+                           for a raster's cells (-1: none); else NULL */
     char **note_keys, **note_values;
     size_t n_notes, cap_notes;
 

@@ -31,6 +31,7 @@
 #endif
 
 #include "layer/layer_serialize.h"
+#include "layer/layer_shared.h"
 #include "plugin/host_api.h"
 #include "plugin/step.h"
 #include "routemap/layer.h"
@@ -43,8 +44,11 @@ enum {
     MSG_OUTPUT = 4,   /* arg: output index; payload: serialized layer */
     MSG_RESULT = 5,   /* payload: 3 int32 (run rc, fail, misuse), then
                          fail message NUL misuse message NUL */
-    MSG_MEMORY = 6    /* arg: signal; no payload: the child is dying of
+    MSG_MEMORY = 6,   /* arg: signal; no payload: the child is dying of
                          that signal with its memory limit reached */
+    MSG_SHARED = 7    /* arg: output index; payload: a raster serialized
+                         without its cells, which are in the output's
+                         shared file (layer_shared.h) */
 };
 
 typedef struct msg_head {
@@ -266,12 +270,22 @@ static void child_main(rm_step *s, int fd, pid_t parent,
     int ok = rc == RM_OK && s->fail_code == RM_OK &&
              s->misuse_code == RM_OK;
     for (size_t i = 0; ok && i < s->desc->n_outputs; i++) {
-        if (!s->outputs[i])
+        rm_layer *out = s->outputs[i];
+        if (!out)
             continue;
+        if (rm__layer_is_shared(out)) {
+            /* Final: unmapped here, so the host can seal the file. */
+            rm__layer_shared_release(out);
+            msg_head h = {MSG_SHARED, (uint32_t)i,
+                          rm__layer_serialized_head_size(out)};
+            write_full(&h, sizeof h);
+            rm__layer_serialize_head_to(out, send_piece, NULL);
+            continue;
+        }
         msg_head h = {MSG_OUTPUT, (uint32_t)i,
-                      rm__layer_serialized_size(s->outputs[i])};
+                      rm__layer_serialized_size(out)};
         write_full(&h, sizeof h);
-        rm__layer_serialize_to(s->outputs[i], send_piece, NULL);
+        rm__layer_serialize_to(out, send_piece, NULL);
     }
     for (size_t i = 0; ok && i < s->n_notes; i++) {
         size_t kl = strlen(s->note_keys[i]) + 1;
@@ -465,6 +479,19 @@ static int pipe_source(void *ud, void *p, size_t n)
 
 /* An output, decoded as it arrives: its arrays are read from the pipe
  * straight into the new layer, never into a buffer first. */
+/* Name a received output and take it as the step's output `i`. */
+static void accept_output(reader *r, size_t i, rm_layer *l)
+{
+    rm_step *s = r->s;
+    if (rm_layer_set_name(l, s->desc->outputs[i].name) ||
+        rm_layer_set_crs(l, s->crs)) {
+        rm_layer_destroy(l);
+        r->nomem = 1;
+        return;
+    }
+    s->outputs[i] = l;
+}
+
 static void receive_output(reader *r, const msg_head *h)
 {
     rm_step *s = r->s;
@@ -478,15 +505,53 @@ static void receive_output(reader *r, const msg_head *h)
         r->nomem = 1;
         return;
     }
-    const char *name = s->desc->outputs[h->arg].name;
-    if (rc || rm_layer_set_name(l, name) || rm_layer_set_crs(l, s->crs)) {
-        rm_layer_destroy(l);
-        if (rc)
-            return bad(r, "an output that cannot be decoded");
+    if (rc)
+        return bad(r, "an output that cannot be decoded");
+    accept_output(r, h->arg, l);
+}
+
+/* A raster whose cells wait in the output's shared file: decode the rest,
+ * then seal the file and map the cells. */
+static void receive_shared(reader *r, const msg_head *h)
+{
+    rm_step *s = r->s;
+    if (h->arg >= s->desc->n_outputs || s->outputs[h->arg] ||
+        !s->shared_fd || s->shared_fd[h->arg] < 0)
+        return bad(r, "a shared raster for an output that has no shared "
+                      "file, or one twice");
+    rm_layer *l = NULL;
+    int rc = rm__layer_deserialize_head_from(&l, h->len, pipe_source, r);
+    if (r->truncated || r->timed_out)
+        return;
+    if (rc == RM_ENOMEM) {
         r->nomem = 1;
         return;
     }
-    s->outputs[h->arg] = l;
+    if (rc)
+        return bad(r, "an output that cannot be decoded");
+    uint64_t cells = (uint64_t)rm_layer_raster_width(l) *
+                     (uint64_t)rm_layer_raster_height(l);
+    if (r->max_output && cells > r->max_output / sizeof(double)) {
+        rm_layer_destroy(l);
+        return bad(r, "an output larger than it could have held under "
+                      "memory_mb");
+    }
+    rc = rm__layer_attach_shared(l, s->shared_fd[h->arg]);
+    if (rc) {
+        rm_layer_destroy(l);
+        if (rc == RM_ENOMEM) {
+            r->nomem = 1;
+            return;
+        }
+        return bad(r, rc == RM_EPLUGIN_OUTPUT
+                          ? "a raster output it still maps for writing "
+                            "after handing it over"
+                          : rc == RM_EDATA_TYPE
+                                ? "a raster output whose cells do not "
+                                  "match its size"
+                                : "a raster output that cannot be mapped");
+    }
+    accept_output(r, h->arg, l);
 }
 
 /* Read a message body of `len` bytes. A large buffer is only address
@@ -530,8 +595,11 @@ static void read_all(reader *r)
         if (h.len > SIZE_MAX - 1 || (r->max_output && h.len > r->max_output))
             return bad(r, "an output larger than it could have held under "
                           "memory_mb");
-        if (h.type == MSG_OUTPUT) {
-            receive_output(r, &h);
+        if (h.type == MSG_OUTPUT || h.type == MSG_SHARED) {
+            if (h.type == MSG_OUTPUT)
+                receive_output(r, &h);
+            else
+                receive_shared(r, &h);
             if (r->truncated || r->timed_out)
                 return;
         } else {
@@ -631,7 +699,7 @@ static int died(rm_step *s, const char *who, int sig, const reader *r,
                      "triggered it", who, sig, strsignal(sig));
 }
 
-int rm__step_fork_run(rm_step *s, const rm__step_limits *lim, int *out_rc)
+static int fork_run(rm_step *s, const rm__step_limits *lim, int *out_rc)
 {
     const rm_plugin_desc *d = s->desc;
     char who[400];
@@ -728,4 +796,42 @@ int rm__step_fork_run(rm_step *s, const rm__step_limits *lim, int *out_rc)
                          "must return from run(), never exit",
                          who, r.truncated ? " (its data stopped midway)" : "");
     return RM_OK;
+}
+
+/*
+ * One shared memory file per declared raster output, made before the
+ * fork so that the child inherits it: a big raster's cells then reach the
+ * host without a copy through the pipe (layer_shared.h). Without them
+ * (no memory, no memfd) rasters go through the pipe like the rest.
+ */
+static void open_shared_files(rm_step *s)
+{
+    size_t n = s->desc->n_outputs, rasters = 0;
+    for (size_t i = 0; i < n; i++)
+        rasters += s->desc->outputs[i].type == RM_GEOM_RASTER;
+    if (!rasters || !(s->shared_fd = rm_mallocarray(n, sizeof(int))))
+        return;
+    for (size_t i = 0; i < n; i++)
+        s->shared_fd[i] = s->desc->outputs[i].type == RM_GEOM_RASTER
+                              ? rm__layer_shared_file()
+                              : -1;
+}
+
+static void close_shared_files(rm_step *s)
+{
+    if (!s->shared_fd)
+        return;
+    for (size_t i = 0; i < s->desc->n_outputs; i++)
+        if (s->shared_fd[i] >= 0)
+            close(s->shared_fd[i]);
+    free(s->shared_fd);
+    s->shared_fd = NULL;
+}
+
+int rm__step_fork_run(rm_step *s, const rm__step_limits *lim, int *out_rc)
+{
+    open_shared_files(s);
+    int rc = fork_run(s, lim, out_rc);
+    close_shared_files(s); /* mapped cells stay valid without the files */
+    return rc;
 }
