@@ -350,8 +350,14 @@ static int decode(rm_layer **out, reader r, int head_only)
     l->name = get_str(&r);
     l->crs = get_str(&r);
     int bad = !l->feat_off || !l->part_off || !l->name || !l->crs;
-    for (int i = 0; i < RM_ROLE_COUNT; i++)
-        l->roles[i] = (int)(int64_t)get_u64(&r);
+    for (int i = 0; i < RM_ROLE_COUNT; i++) {
+        /* -1 or a field index, checked below; a value an int cannot
+         * hold is refused here rather than cut to one that passes. */
+        int64_t v = (int64_t)get_u64(&r);
+        if (v < -1 || v > INT32_MAX)
+            bad = 1;
+        l->roles[i] = v < -1 || v > INT32_MAX ? -1 : (int)v;
+    }
     if (type == RM_GEOM_RASTER) {
         uint64_t w = get_u64(&r), h = get_u64(&r);
         get(&r, l->gt, sizeof l->gt);
