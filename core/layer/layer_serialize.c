@@ -392,24 +392,26 @@ int rm_layer_deserialize(rm_layer **out, const uint8_t *buf, size_t len)
     return decode(out, r, 0);
 }
 
-int rm__layer_deserialize_from(rm_layer **out, uint64_t len,
-                               rm__layer_source src, void *ud)
+static int decode_from(rm_layer **out, uint64_t len, rm__layer_source src,
+                       void *ud, int head_only)
 {
     *out = NULL;
     if (len > SIZE_MAX)
         return RM_EDATA_TYPE;
     reader r = {NULL, (size_t)len, src, ud, 0, 0};
-    return decode(out, r, 0);
+    return decode(out, r, head_only);
+}
+
+int rm__layer_deserialize_from(rm_layer **out, uint64_t len,
+                               rm__layer_source src, void *ud)
+{
+    return decode_from(out, len, src, ud, 0);
 }
 
 int rm__layer_deserialize_head_from(rm_layer **out, uint64_t len,
                                     rm__layer_source src, void *ud)
 {
-    *out = NULL;
-    if (len > SIZE_MAX)
-        return RM_EDATA_TYPE;
-    reader r = {NULL, (size_t)len, src, ud, 0, 0};
-    return decode(out, r, 1);
+    return decode_from(out, len, src, ud, 1);
 }
 
 int rm_layer_clone(rm_layer **out, const rm_layer *layer)

@@ -15,6 +15,27 @@
 #include "crossings_internal.h"
 #include "routemap/errors.h"
 
+/* A sort of `type` arrays by `cmp`: insertion sort for the few elements
+ * of a usual piece (a call to qsort costs more than sorting them), qsort
+ * beyond. */
+#define SMALL_SORT(name, type, cmp)                                          \
+    static void name(type *a, size_t n)                                      \
+    {                                                                        \
+        if (n > 16) {                                                        \
+            qsort(a, n, sizeof *a, cmp);                                     \
+            return;                                                          \
+        }                                                                    \
+        for (size_t k = 1; k < n; k++) {                                     \
+            type v = a[k];                                                   \
+            size_t j = k;                                                    \
+            while (j > 0 && cmp(&a[j - 1], &v) > 0) {                        \
+                a[j] = a[j - 1];                                             \
+                j--;                                                         \
+            }                                                                \
+            a[j] = v;                                                        \
+        }                                                                    \
+    }
+
 typedef struct node {
     int64_t tkey; /* 2k: track vertex k; 2i+1: inside track segment i */
     int64_t lkey; /* 2g: line vertex g (canonical); 2g+1: inside seg g */
@@ -395,24 +416,7 @@ static int cmp_node_key(const void *pa, const void *pb)
     return (a->raw > b->raw) - (a->raw < b->raw);
 }
 
-/* Sort by cmp_node_key: insertion sort for the few nodes of a usual
- * piece (a call to qsort costs more than sorting them). */
-static void sort_nodes(node *nodes, size_t n)
-{
-    if (n > 16) {
-        qsort(nodes, n, sizeof *nodes, cmp_node_key);
-        return;
-    }
-    for (size_t k = 1; k < n; k++) {
-        node v = nodes[k];
-        size_t j = k;
-        while (j > 0 && cmp_node_key(&nodes[j - 1], &v) > 0) {
-            nodes[j] = nodes[j - 1];
-            j--;
-        }
-        nodes[j] = v;
-    }
-}
+SMALL_SORT(sort_nodes, node, cmp_node_key)
 
 /* Is node a before node b along the track? (Nodes inside one segment are
  * line vertices lying exactly on it: comparing a coordinate is exact.) */
@@ -574,23 +578,7 @@ static int cmp_hit(const void *pa, const void *pb)
     return (a->line > b->line) - (a->line < b->line);
 }
 
-/* Sort by cmp_hit, as sort_nodes. */
-static void sort_hits(crossings_hit *hits, size_t n)
-{
-    if (n > 16) {
-        qsort(hits, n, sizeof *hits, cmp_hit);
-        return;
-    }
-    for (size_t k = 1; k < n; k++) {
-        crossings_hit v = hits[k];
-        size_t j = k;
-        while (j > 0 && cmp_hit(&hits[j - 1], &v) > 0) {
-            hits[j] = hits[j - 1];
-            j--;
-        }
-        hits[j] = v;
-    }
-}
+SMALL_SORT(sort_hits, crossings_hit, cmp_hit)
 
 static int resolve_runs(crossings_detector *d, size_t hits_before)
 {
