@@ -477,8 +477,6 @@ static int pipe_source(void *ud, void *p, size_t n)
     return -1;
 }
 
-/* An output, decoded as it arrives: its arrays are read from the pipe
- * straight into the new layer, never into a buffer first. */
 /* Name a received output and take it as the step's output `i`. */
 static void accept_output(reader *r, size_t i, rm_layer *l)
 {
@@ -492,6 +490,8 @@ static void accept_output(reader *r, size_t i, rm_layer *l)
     s->outputs[i] = l;
 }
 
+/* An output, decoded as it arrives: its arrays are read from the pipe
+ * straight into the new layer, never into a buffer first. */
 static void receive_output(reader *r, const msg_head *h)
 {
     rm_step *s = r->s;
