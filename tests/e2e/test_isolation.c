@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include <cmocka.h>
+#include <gdal.h>
 
 #include "e2e_util.h"
 
@@ -233,6 +234,55 @@ static void test_invalid_output(void **s)
                                          NULL});
 }
 
+/* A raster made in the plugin's process arrives as it was written (its
+ * cells cross in a shared memory file, not through the pipe). */
+static void test_raster_output(void **s)
+{
+    (void)s;
+    const char *b = briefing("raster.yaml", "  - {id: r, plugin: raster}\n");
+    const char *out = e2e_path("out-raster");
+    const char *args[] = {"--plugin-path", FIXTURES, "run", b, "-o", out,
+                          NULL};
+    e2e_result r = e2e_run(args);
+    if (r.exit_code != 0)
+        fprintf(stderr, "%s\n", r.err);
+    assert_int_equal(r.exit_code, 0);
+    e2e_free(&r);
+    char tif[1300];
+    snprintf(tif, sizeof tif, "%s/results.r.grid.tif", out);
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpen(tif, GA_ReadOnly);
+    assert_non_null(ds);
+    assert_int_equal(GDALGetRasterXSize(ds), 3);
+    assert_int_equal(GDALGetRasterYSize(ds), 2);
+    double gt[6];
+    assert_int_equal(GDALGetGeoTransform(ds, gt), CE_None);
+    const double want_gt[6] = {500000.0, 1000.0, 0.0, 1600000.0, 0.0,
+                               -1000.0};
+    for (int i = 0; i < 6; i++)
+        assert_true(gt[i] == want_gt[i]);
+    double cells[6];
+    assert_int_equal(GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Read, 0, 0, 3,
+                                  2, cells, 3, 2, GDT_Float64, 0, 0),
+                     CE_None);
+    for (int i = 0; i < 6; i++)
+        assert_true(cells[i] == i + 0.25);
+    GDALClose(ds);
+}
+
+/* A plugin that leaves a process still able to write the raster it
+ * handed over: the host cannot seal the cells and refuses the output. */
+static void test_raster_kept_writable(void **s)
+{
+    (void)s;
+    expect_refused("rasterkeep", "", FIXTURES,
+                   (const char *const[]){"step 'bad' (plugin rasterkeep "
+                                         "0.0.1)",
+                                         "a raster output it still maps for "
+                                         "writing after handing it over",
+                                         "outputs were discarded", NULL});
+}
+
 static void test_refused_plugins(void **s)
 {
     (void)s;
@@ -376,6 +426,8 @@ int main(void)
         cmocka_unit_test(test_hang),
         cmocka_unit_test(test_memory),
         cmocka_unit_test(test_invalid_output),
+        cmocka_unit_test(test_raster_output),
+        cmocka_unit_test(test_raster_kept_writable),
         cmocka_unit_test(test_refused_plugins),
         cmocka_unit_test(test_world_writable),
         cmocka_unit_test(test_manifest_limits),
