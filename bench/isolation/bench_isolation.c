@@ -23,64 +23,9 @@
 #include "routemap/errors.h"
 #include "routemap/layer.h"
 #include "routemap/registry.h"
+#include "../crossings/workload.h"
 
-#define LINE_VERTS 1000
-#define LINE_M 500000.0
 #define MAX_REPS 64
-
-/* ---- the workload of bench/crossings ------------------------------------ */
-
-static uint64_t rng_state;
-
-static uint64_t next_u64(void)
-{
-    uint64_t x = rng_state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    rng_state = x;
-    return x * 0x2545F4914F6CDD1DULL;
-}
-
-static double unit(void)
-{
-    return (double)(next_u64() >> 11) / 9007199254740992.0;
-}
-
-static double gauss(void)
-{
-    double u = unit(), v = unit();
-    return sqrt(-2.0 * log(u > 0.0 ? u : 1e-300)) * cos(2.0 * M_PI * v);
-}
-
-/* bench/crossings make_line and make_tracks (plain random walks). */
-static void make_workload(double *line, double *xy, size_t n_tracks,
-                          size_t n_verts)
-{
-    rng_state = 0x9e3779b97f4a7c15ULL;
-    double step = LINE_M / (LINE_VERTS - 1), h = 0.0;
-    line[0] = 300000.0;
-    line[1] = 1700000.0;
-    for (int i = 1; i < LINE_VERTS; i++) {
-        h = 0.9 * h + (unit() - 0.5) * 0.6;
-        line[2 * i] = line[2 * i - 2] + step * cos(h);
-        line[2 * i + 1] = line[2 * i - 1] + step * sin(h);
-    }
-    for (size_t t = 0; t < n_tracks; t++) {
-        double *p = xy + 2 * t * n_verts;
-        size_t seg = (size_t)(unit() * (LINE_VERTS - 1));
-        const double *a = line + 2 * seg, *b = a + 2;
-        double f = unit(), dx = b[0] - a[0], dy = b[1] - a[1];
-        double len = hypot(dx, dy), off = (unit() * 2.0 - 1.0) * 20000.0;
-        p[0] = a[0] + f * dx - dy / len * off;
-        p[1] = a[1] + f * dy + dx / len * off;
-        (void)(unit() * 2.0 * M_PI); /* the heading patrol walks use */
-        for (size_t k = 1; k < n_verts; k++) {
-            p[2 * k] = p[2 * k - 2] + 150.0 * gauss();
-            p[2 * k + 1] = p[2 * k - 1] + 150.0 * gauss();
-        }
-    }
-}
 
 /* ---- timing ------------------------------------------------------------- */
 
@@ -128,16 +73,15 @@ static const rm_layer *lookup(void *ud, const char *name)
 /* Make the two input layers. */
 static int build_layers(size_t n_tracks, size_t n_verts)
 {
-    double *line = malloc(2 * LINE_VERTS * sizeof *line);
-    double *xy = malloc(n_tracks * n_verts * 2 * sizeof *xy);
-    if (!line || !xy || rm_layer_create(&tracks_layer, "tracks",
-                                        RM_GEOM_LINE) ||
+    workload w;
+    if (make_workload(&w, n_tracks, n_verts, 0))
+        return -1;
+    if (rm_layer_create(&tracks_layer, "tracks", RM_GEOM_LINE) ||
         rm_layer_create(&line_layer, "lines", RM_GEOM_LINE)) {
-        free(line);
-        free(xy);
+        free(w.xy);
         return -1;
     }
-    make_workload(line, xy, n_tracks, n_verts);
+    const double *xy = w.xy;
     rm_layer_set_crs(tracks_layer, "EPSG:32631");
     rm_layer_set_crs(line_layer, "EPSG:32631");
     int rc = 0;
@@ -147,9 +91,8 @@ static int build_layers(size_t n_tracks, size_t n_verts)
                                NULL, 1);
     }
     rm_layer_begin_feature(line_layer, 1);
-    rc |= rm_layer_add_part(line_layer, line, LINE_VERTS, NULL, 1);
-    free(line);
-    free(xy);
+    rc |= rm_layer_add_part(line_layer, w.line, LINE_VERTS, NULL, 1);
+    free(w.xy);
     return rc;
 }
 
