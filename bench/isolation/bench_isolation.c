@@ -48,6 +48,16 @@ static double cpu_s(void)
                            kids.ru_utime.tv_usec + kids.ru_stime.tv_usec);
 }
 
+/* Minor page faults of this process (self) and of its reaped children. */
+static void faults(long *self_out, long *kids_out)
+{
+    struct rusage self, kids;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &kids);
+    *self_out = self.ru_minflt;
+    *kids_out = kids.ru_minflt;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -138,6 +148,8 @@ static int run(const char *plugin_dir, size_t n_tracks, size_t n_verts,
     rm_bbox none = {NAN, NAN, NAN, NAN};
     rm__step_limits lim = rm__step_limits_default();
     double wall[2][MAX_REPS], cpu[2][MAX_REPS];
+    /* Page faults per run: of the host, and of the child. */
+    double host_pf[2][MAX_REPS], child_pf[MAX_REPS];
     size_t feats[2] = {0, 0};
     /* BENCH_ONLY=child or =process: one way only (for profiling). */
     const char *only = getenv("BENCH_ONLY");
@@ -145,17 +157,24 @@ static int run(const char *plugin_dir, size_t n_tracks, size_t n_verts,
         for (int child = 0; child < 2; child++) {
             if (only && strcmp(only, child ? "child" : "process") != 0) {
                 wall[child][r] = cpu[child][r] = 1;
+                host_pf[child][r] = child_pf[r] = 0;
                 continue;
             }
             /* Alternate which goes first, so drift hits both. */
             int mode = r % 2 && !only ? 1 - child : child;
             rm__step_result res;
+            long s0, k0, s1, k1;
+            faults(&s0, &k0);
             double w0 = now_s(), c0 = cpu_s();
             int rc = rm__step_run_limited(ctx, d, "cross", p, "EPSG:32631",
                                           none, NULL, NULL, !mode, &lim,
                                           &res);
             wall[mode][r] = now_s() - w0;
             cpu[mode][r] = cpu_s() - c0;
+            faults(&s1, &k1);
+            host_pf[mode][r] = (double)(s1 - s0);
+            if (mode)
+                child_pf[r] = (double)(k1 - k0);
             if (rc) {
                 fprintf(stderr, "step failed: %s\n", rm_errmsg(ctx));
                 return 1;
@@ -217,6 +236,10 @@ static int run(const char *plugin_dir, size_t n_tracks, size_t n_verts,
     printf("  child process: median %.1f ms wall, %.1f ms CPU "
            "(fork, run, outputs through the pipe, decode, check)\n",
            1e3 * wc, 1e3 * cc);
+    printf("  page faults per run: in process %.0f; child %.0f, and "
+           "%.0f in the host\n",
+           median(host_pf[0], reps), median(child_pf, reps),
+           median(host_pf[1], reps));
     printf("  isolation overhead: %+.1f ms wall (%+.1f %%), %+.1f ms CPU "
            "(%+.1f %%)\n",
            1e3 * (wc - wi), 100.0 * (wc - wi) / wi, 1e3 * (cc - ci),
