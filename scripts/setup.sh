@@ -11,6 +11,8 @@ packages=(
   poppler-utils fonts-dejavu-core fonts-noto-core
   python3 time
   libjson-c-dev libsqlite3-dev # the tests' independent JSON and GeoPackage readers
+  libdeflate-dev libtiff-dev # GeoTIFF tiles encoded and stored by the core
+  zlib1g-dev # the tests' independent DEFLATE decoder
 )
 # Peers the tests compare against when present (optional extras).
 if [ "${RM_WITH_PEERS:-0}" = 1 ]; then
