@@ -1,16 +1,17 @@
 /*
  * The raster writer: a raster layer out to a tiled, DEFLATE-compressed
  * GeoTIFF with NaN as nodata and internal overviews, written to a
- * temporary file and renamed into place only when GDAL closed it cleanly.
+ * temporary file and renamed into place only when complete.
  *
  * Cells are written as Float64, the layer's own type, so values round-trip
  * exactly (densities and costs can need more than Float32's 7 digits);
- * the floating-point predictor keeps the files small all the same. The
- * layer's cells are the only full copy in memory: GDAL's block cache is
- * capped while writing, the overviews are averaged from the cells (not
- * read back from the file), and DEFLATE runs at its fastest level on all
- * cores (files a few per cent larger than at the default level, for 40 %
- * less work).
+ * the floating-point predictor keeps the files small all the same. GDAL
+ * lays the file out (georeferencing, nodata, empty overview images); the
+ * tiles are then encoded here, straight from the layer's cells, and
+ * stored raw (io/tiff_tiles.h, io/tiff_file.h): no second copy of the
+ * cells, no block cache. The overviews are averaged from the cells (not
+ * read back from the file), and DEFLATE runs at its fastest level (files
+ * a few per cent larger than at the default level, for 40 % less work).
  */
 #include <float.h>
 #include <math.h>
@@ -23,15 +24,17 @@
 #include <gdal.h>
 #include <ogr_srs_api.h>
 
-#include "io/gdal_cache.h"
 #include "io/io_internal.h"
+#include "io/tiff_file.h"
+#include "io/tiff_tiles.h"
 #include "routemap/io.h"
 #include "routemap/layer.h"
 #include "util/atomic.h"
 #include "util/util.h"
 
-#define BLOCK 256         /* tile edge, pixels */
-#define OVERVIEW_MIN 512  /* build overviews above this size, pixels */
+#define BLOCK RM__TIFF_TILE /* tile edge, pixels */
+#define ZLEVEL 1            /* DEFLATE at its fastest */
+#define OVERVIEW_MIN 512    /* build overviews above this size, pixels */
 #define MAX_OVERVIEWS 16
 
 /* Overview factors 2, 4, 8 ... until the smallest fits in one tile. */
@@ -67,24 +70,52 @@ static int window_start(int i, int n, int m)
     return (int)((double)i * n / m + 0.5);
 }
 
-/* One overview level being built, one overview row at a time, written
- * a row of tiles at a time (each tile whole, in one go). */
+/* Where encoded tiles go: the file GDAL made, reopened. */
+typedef struct sink {
+    rm_context *ctx;
+    rm__tiff_file *file;
+    rm__tiff_tiles *enc;
+} sink;
+
+/* Store rows [top, top + n) of an image of w x h cells, `n` at most a
+ * tile high and `top` a multiple of it, as one row of tiles. */
+static int put_rows(sink *s, int w, int h, const double *rows, int top,
+                    int n)
+{
+    int rc = rm__tiff_file_select(s->ctx, s->file, w, h);
+    for (int c = 0; c < w && rc == RM_OK; c += BLOCK) {
+        const void *data;
+        size_t size;
+        int cw = w - c < BLOCK ? w - c : BLOCK;
+        rc = rm__tiff_tiles_encode(s->enc, rows + c, (size_t)w, cw, n, &data,
+                                   &size);
+        if (rc != RM_OK)
+            return rm__error(s->ctx, rc, NULL,
+                             "cannot compress a tile of the GeoTIFF "
+                             "(libdeflate failed); please report this");
+        rc = rm__tiff_file_put(s->ctx, s->file, c / BLOCK, top / BLOCK, data,
+                               size);
+    }
+    return rc;
+}
+
+/* One overview level being built, one overview row at a time, stored a
+ * row of tiles at a time. */
 typedef struct level {
-    GDALRasterBandH band;
     int w, h;       /* size, cells */
     int *first;     /* first source column of each overview column, and
                        the source width after the last */
     double *sum;    /* the open row: sums of valid cells ... */
     int64_t *count; /* ... and how many */
-    double *strip;  /* finished rows not yet written: BLOCK rows */
+    double *strip;  /* finished rows not yet stored: BLOCK rows */
     int row;        /* the open row */
     int end;        /* the source row where it ends */
 } level;
 
 /* Finish the open row of `lv` as means (NaN where nothing was valid),
- * write the strip when it is full or the level complete, and open the
+ * store the strip when it is full or the level complete, and open the
  * next row. */
-static CPLErr close_row(level *lv, int src_h)
+static int close_row(sink *s, level *lv, int src_h)
 {
     double *out = lv->strip + (size_t)(lv->row % BLOCK) * (size_t)lv->w;
     for (int j = 0; j < lv->w; j++) {
@@ -94,46 +125,34 @@ static CPLErr close_row(level *lv, int src_h)
         lv->sum[j] = 0;
         lv->count[j] = 0;
     }
-    CPLErr e = CE_None;
+    int rc = RM_OK;
     lv->row++;
     if (lv->row % BLOCK == 0 || lv->row == lv->h) {
-        int first = (lv->row - 1) / BLOCK * BLOCK, n = lv->row - first;
-        e = GDALRasterIO(lv->band, GF_Write, 0, first, lv->w, n, lv->strip,
-                         lv->w, n, GDT_Float64, 0, 0);
+        int first = (lv->row - 1) / BLOCK * BLOCK;
+        rc = put_rows(s, lv->w, lv->h, lv->strip, first, lv->row - first);
     }
     lv->end = window_start(lv->row + 1, src_h, lv->h);
-    return e;
+    return rc;
 }
 
 /*
  * Internal AVERAGE overviews: each overview cell is the mean of the valid
  * (non-NaN) cells under it, worked out in one pass over the cells in
  * memory for every level at once, so the file's tiles are never read
- * back, decompressed or cached. The means are kept to single precision,
- * as GDAL's own AVERAGE overviews of Float64 rasters: they are a display
- * aid, and compress like the ones GDAL makes.
+ * back or decompressed. The means are kept to single precision, as
+ * GDAL's own AVERAGE overviews of Float64 rasters: they are a display
+ * aid, and compress like the ones GDAL makes. `ow`, `oh`: the sizes GDAL
+ * gave the n levels.
  */
-static CPLErr overviews(GDALDatasetH ds, const double *cells, int w, int h,
-                        int n, int *levels)
+static int overviews(sink *s, const double *cells, int w, int h, int n,
+                     const int *ow, const int *oh)
 {
-    /* The overview directories, empty; then their cells. */
-    if (GDALBuildOverviews(ds, "NONE", n, levels, 0, NULL, NULL, NULL) !=
-        CE_None)
-        return CE_Failure;
-    GDALRasterBandH band = GDALGetRasterBand(ds, 1);
-    if (GDALGetOverviewCount(band) != n)
-        return CE_Failure;
     level lv[MAX_OVERVIEWS];
     memset(lv, 0, sizeof lv);
-    CPLErr e = CE_None;
-    for (int k = 0; k < n && e == CE_None; k++) {
-        lv[k].band = GDALGetOverview(band, k);
-        lv[k].w = lv[k].band ? GDALGetRasterBandXSize(lv[k].band) : 0;
-        lv[k].h = lv[k].band ? GDALGetRasterBandYSize(lv[k].band) : 0;
-        if (lv[k].w <= 0 || lv[k].h <= 0 || lv[k].w > w || lv[k].h > h) {
-            e = CE_Failure;
-            break;
-        }
+    int rc = RM_OK;
+    for (int k = 0; k < n && rc == RM_OK; k++) {
+        lv[k].w = ow[k];
+        lv[k].h = oh[k];
         lv[k].first = rm_mallocarray((size_t)lv[k].w + 1,
                                      sizeof *lv[k].first);
         lv[k].sum = rm_callocarray((size_t)lv[k].w, sizeof *lv[k].sum);
@@ -141,18 +160,19 @@ static CPLErr overviews(GDALDatasetH ds, const double *cells, int w, int h,
         lv[k].strip = rm_mallocarray((size_t)lv[k].w * BLOCK,
                                      sizeof *lv[k].strip);
         if (!lv[k].first || !lv[k].sum || !lv[k].count || !lv[k].strip) {
-            e = CE_Failure;
+            rc = rm__error(s->ctx, RM_ENOMEM, NULL,
+                           "out of memory building overviews");
             break;
         }
         for (int j = 0; j <= lv[k].w; j++)
             lv[k].first[j] = window_start(j, w, lv[k].w);
         lv[k].end = window_start(1, h, lv[k].h);
     }
-    for (int r = 0; r < h && e == CE_None; r++) {
+    for (int r = 0; r < h && rc == RM_OK; r++) {
         const double *row = cells + (size_t)r * (size_t)w;
-        for (int k = 0; k < n && e == CE_None; k++) {
+        for (int k = 0; k < n && rc == RM_OK; k++) {
             if (r == lv[k].end)
-                e = close_row(&lv[k], h);
+                rc = close_row(s, &lv[k], h);
             const int *first = lv[k].first;
             double *sum = lv[k].sum;
             int64_t *count = lv[k].count;
@@ -171,20 +191,47 @@ static CPLErr overviews(GDALDatasetH ds, const double *cells, int w, int h,
             }
         }
     }
-    for (int k = 0; k < n && e == CE_None; k++)
-        e = close_row(&lv[k], h);
+    for (int k = 0; k < n && rc == RM_OK; k++)
+        rc = close_row(s, &lv[k], h);
     for (int k = 0; k < n; k++) {
         free(lv[k].first);
         free(lv[k].sum);
         free(lv[k].count);
         free(lv[k].strip);
     }
-    return e;
+    return rc;
 }
 
-/* Everything after Create: georeferencing, nodata, cells, overviews. */
-static int fill(rm_context *ctx, const char *path, GDALDatasetH ds,
-                const rm_layer *r, rm__gdal_capture *cap)
+/* The cells and overviews, stored as tiles into the file GDAL made. */
+static int store(rm_context *ctx, const char *tmp, const char *path,
+                 const rm_layer *r, int n, const int *ow, const int *oh)
+{
+    int w = rm_layer_raster_width(r), h = rm_layer_raster_height(r);
+    const double *cells = rm_layer_raster_cdata(r);
+    sink s = {ctx, NULL, NULL};
+    int rc = rm__tiff_file_open(ctx, &s.file, tmp, path);
+    if (rc)
+        return rc;
+    if (rm__tiff_tiles_create(&s.enc, ZLEVEL) != RM_OK) {
+        rm__tiff_file_close(ctx, s.file, 0);
+        return rm__error(ctx, RM_ENOMEM, NULL, "out of memory");
+    }
+    for (int top = 0; top < h && rc == RM_OK; top += BLOCK)
+        rc = put_rows(&s, w, h, cells + (size_t)top * (size_t)w, top,
+                      h - top < BLOCK ? h - top : BLOCK);
+    if (rc == RM_OK && n > 0)
+        rc = overviews(&s, cells, w, h, n, ow, oh);
+    rm__tiff_tiles_destroy(s.enc);
+    int closed = rm__tiff_file_close(ctx, s.file, rc == RM_OK);
+    return rc ? rc : closed;
+}
+
+/* Everything after Create but the cells: georeferencing, nodata, and the
+ * overview levels, empty; their sizes go to `ow`, `oh`, their number to
+ * `*n`. */
+static int prepare(rm_context *ctx, const char *path, GDALDatasetH ds,
+                   const rm_layer *r, rm__gdal_capture *cap, int *n,
+                   int *ow, int *oh)
 {
     int w = rm_layer_raster_width(r), h = rm_layer_raster_height(r);
     double gt[6];
@@ -216,16 +263,24 @@ static int fill(rm_context *ctx, const char *path, GDALDatasetH ds,
     if (GDALSetRasterNoDataValue(band, NAN) != CE_None)
         return fail(ctx, path, "cannot set NaN as nodata", cap);
     GDALSetDescription(band, rm_layer_name(r));
-    /* GDAL only reads from the buffer for GF_Write. */
-    double *cells = (double *)(uintptr_t)rm_layer_raster_cdata(r);
-    if (GDALRasterIO(band, GF_Write, 0, 0, w, h, cells, w, h, GDT_Float64,
-                     0, 0) != CE_None)
-        return fail(ctx, path, "cannot write the cells", cap);
 
     int levels[MAX_OVERVIEWS];
-    int n = overview_levels(w, h, levels);
-    if (n > 0 && overviews(ds, cells, w, h, n, levels) != CE_None)
-        return fail(ctx, path, "cannot build overviews", cap);
+    *n = overview_levels(w, h, levels);
+    if (*n == 0)
+        return RM_OK;
+    /* Empty overview images (no tile written: SPARSE_OK). */
+    if (GDALBuildOverviews(ds, "NONE", *n, levels, 0, NULL, NULL, NULL) !=
+            CE_None ||
+        GDALGetOverviewCount(band) != *n)
+        return fail(ctx, path, "cannot make the overviews", cap);
+    for (int k = 0; k < *n; k++) {
+        GDALRasterBandH o = GDALGetOverview(band, k);
+        ow[k] = o ? GDALGetRasterBandXSize(o) : 0;
+        oh[k] = o ? GDALGetRasterBandYSize(o) : 0;
+        if (ow[k] <= 0 || oh[k] <= 0 || ow[k] > w || oh[k] > h)
+            return fail(ctx, path, "GDAL made overviews of an unexpected "
+                                   "size", cap);
+    }
     return RM_OK;
 }
 
@@ -267,25 +322,24 @@ int rm_io_write_raster(rm_context *ctx, const char *path,
     opts = CSLSetNameValue(opts, "BLOCKYSIZE", block);
     opts = CSLSetNameValue(opts, "COMPRESS", "DEFLATE");
     opts = CSLSetNameValue(opts, "PREDICTOR", "3");
-    opts = CSLSetNameValue(opts, "ZLEVEL", "1");
-    opts = CSLSetNameValue(opts, "NUM_THREADS", "ALL_CPUS");
     opts = CSLSetNameValue(opts, "BIGTIFF", "IF_SAFER");
+    /* No tile is written by GDAL: they are stored afterwards. */
+    opts = CSLSetNameValue(opts, "SPARSE_OK", "TRUE");
     GDALDatasetH ds = GDALCreate(drv, a.tmp, w, h, 1, GDT_Float64, opts);
     CSLDestroy(opts);
-    /* Rows of tiles are written whole (overview rows are narrower). */
-    rm__gdal_cache_cap(ds ? rm__gdal_cache_for(GDALGetRasterBand(ds, 1))
-                          : RM__GDAL_STREAM_CACHE);
+    int n = 0, ow[MAX_OVERVIEWS], oh[MAX_OVERVIEWS];
     if (!ds)
         rc = fail(ctx, path, "cannot create the GeoTIFF", &cap);
     else {
-        rc = fill(ctx, path, ds, raster, &cap);
+        rc = prepare(ctx, path, ds, raster, &cap, &n, ow, oh);
         int before = cap.n_failures;
         GDALClose(ds);
         if (!rc && cap.n_failures > before)
             rc = fail(ctx, path, "cannot finish the GeoTIFF", &cap);
     }
-    rm__gdal_cache_restore();
     rm__gdal_capture_end(&cap);
+    if (!rc)
+        rc = store(ctx, a.tmp, path, raster, n, ow, oh);
     if (rc) {
         rm__atomic_abort(&a);
         return rc;
