@@ -96,6 +96,7 @@ void rm_layer_destroy(rm_layer *l)
 {
     if (!l)
         return;
+    rm__layer_slab_drop(l);
     for (int i = 0; i < l->n_fields; i++)
         free_column(&l->fields[i]);
     free(l->fields);
@@ -178,6 +179,8 @@ static int reserve_features(rm_layer *l, size_t need)
 {
     if (need <= l->cap_features)
         return RM_OK;
+    if (rm__layer_unslab(l))
+        return RM_ENOMEM;
     size_t cap = l->cap_features ? l->cap_features : 64;
     while (cap < need)
         cap *= 2;
@@ -201,6 +204,8 @@ static int reserve_parts(rm_layer *l, size_t need)
 {
     if (need <= l->cap_parts)
         return RM_OK;
+    if (rm__layer_unslab(l))
+        return RM_ENOMEM;
     size_t cap = l->cap_parts ? l->cap_parts : 64;
     while (cap < need)
         cap *= 2;
@@ -220,6 +225,8 @@ static int reserve_coords(rm_layer *l, size_t need)
 {
     if (need <= l->cap_coords)
         return RM_OK;
+    if (rm__layer_unslab(l))
+        return RM_ENOMEM;
     size_t cap = l->cap_coords ? l->cap_coords : 256;
     while (cap < need)
         cap *= 2;
@@ -406,6 +413,8 @@ int rm_layer_set_string(rm_layer *l, int field, const char *value)
     c->str_len = (size_t)c->str_off[row];
     if (value) {
         size_t n = strlen(value) + 1;
+        if (c->str_len + n > c->str_cap && rm__layer_unslab(l))
+            return RM_ENOMEM;
         if (rm__grow((void **)&c->str_data, &c->str_cap, c->str_len + n, 1))
             return RM_ENOMEM;
         memcpy(c->str_data + c->str_len, value, n);

@@ -50,7 +50,29 @@ struct rm_layer {
     double *cells;
     size_t cells_mapped; /* bytes of a mapping holding cells (munmap'ed on
                             destroy); 0 when cells came from malloc */
+
+    /* A decoded layer's arrays in one block (layer_slab.c), NULL when
+     * each array is an allocation of its own; slab_mapped: bytes of the
+     * mapping holding it, 0 when it came from malloc. */
+    void *slab;
+    size_t slab_bytes, slab_mapped;
 };
+
+/**
+ * Give the layer an empty slab of `bytes` for its arrays. RM_OK or
+ * RM_ENOMEM (no slab: the arrays are then allocated one by one).
+ */
+int rm__layer_slab_create(rm_layer *l, size_t bytes);
+
+/**
+ * Give every array held in the layer's slab an allocation of its own and
+ * free the slab (before an array grows). RM_OK or RM_ENOMEM (the layer is
+ * then unchanged as far as its readers can tell).
+ */
+int rm__layer_unslab(rm_layer *l);
+
+/** Free the slab and forget the arrays in it (rm_layer_destroy). */
+void rm__layer_slab_drop(rm_layer *l);
 
 /**
  * A raster layer over `cells` (width * height values, taken over as they
