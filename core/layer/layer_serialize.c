@@ -5,7 +5,8 @@
  * checked before use. Native byte order (both ends are the same program).
  * Both directions also stream: the encoder hands each array to a sink as
  * it stands, the decoder reads each array from a source straight into the
- * layer's own, so a big raster crossing a pipe is never held twice.
+ * layer's own, so a big raster crossing a pipe is never held twice. A
+ * vector layer's arrays are decoded into one block (layer_slab.c).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -160,6 +161,8 @@ typedef struct reader {
     void *ud;
     int bad;
     int nomem; /* an allocation failed (the input may still be good) */
+    char *slab; /* what is left of the layer's slab (layer_slab.c) */
+    size_t slab_left;
 } reader;
 
 static int get(reader *r, void *dst, size_t n)
@@ -188,19 +191,54 @@ static uint64_t get_u64(reader *r)
     return v;
 }
 
+/* Slab room taken by an array beyond its bytes in the input: at most one
+ * element when it has none (up to 16 bytes), then alignment. */
+#define SLAB_EXTRA 32
+#define SLAB_ALIGN 16
+
+/* Give the layer one block for all its arrays, which are at most what is
+ * left of the input plus SLAB_EXTRA each; without memory for it, each
+ * array is allocated alone. */
+static void make_slab(reader *r, rm_layer *l, uint64_t n_arrays)
+{
+    if (r->left > SIZE_MAX / 2 || n_arrays > SIZE_MAX / 2 / SLAB_EXTRA)
+        return;
+    size_t bytes = r->left + (size_t)n_arrays * SLAB_EXTRA;
+    if (rm__layer_slab_create(l, bytes))
+        return;
+    r->slab = l->slab;
+    r->slab_left = bytes;
+}
+
+/* Room for `bytes` in the slab, NULL when there is none. */
+static void *slab_take(reader *r, size_t bytes)
+{
+    size_t room = (bytes + SLAB_ALIGN - 1) / SLAB_ALIGN * SLAB_ALIGN;
+    if (!r->slab || room < bytes || room > r->slab_left)
+        return NULL;
+    void *a = r->slab;
+    r->slab += room;
+    r->slab_left -= room;
+    return a;
+}
+
 /* Read `count` elements of `size` bytes into a new array (at least one
- * element allocated); NULL and r->bad on short input or overflow. */
+ * element allocated), in the slab when there is one; NULL and r->bad on
+ * short input or overflow. */
 static void *get_array(reader *r, uint64_t count, size_t size)
 {
     if (r->bad || (size && count > r->left / size)) {
         r->bad = 1;
         return NULL;
     }
-    void *a = rm__alloc_big(count ? (size_t)count : 1, size, 0);
-    if (!a)
+    size_t n = count ? (size_t)count : 1;
+    void *a = slab_take(r, n * size);
+    int own = !a;
+    if (own && !(a = rm__alloc_big(n, size, 0)))
         r->nomem = 1;
     if (!a || get(r, a, (size_t)count * size)) {
-        free(a);
+        if (own)
+            free(a);
         r->bad = 1;
         return NULL;
     }
@@ -297,6 +335,7 @@ static int read_vector(reader *r, rm_layer *l)
     free(l->feat_off);
     free(l->part_off);
     l->feat_off = l->part_off = NULL;
+    make_slab(r, l, 6 + 3 * nfields);
     l->fids = get_array(r, nf, sizeof *l->fids);
     l->feat_off = get_array(r, nf + 1, sizeof *l->feat_off);
     l->part_off = get_array(r, np + 1, sizeof *l->part_off);
@@ -388,7 +427,7 @@ static int decode(rm_layer **out, reader r, int head_only)
 
 int rm_layer_deserialize(rm_layer **out, const uint8_t *buf, size_t len)
 {
-    reader r = {buf, len, NULL, NULL, 0, 0};
+    reader r = {buf, len, NULL, NULL, 0, 0, NULL, 0};
     return decode(out, r, 0);
 }
 
@@ -398,7 +437,7 @@ static int decode_from(rm_layer **out, uint64_t len, rm__layer_source src,
     *out = NULL;
     if (len > SIZE_MAX)
         return RM_EDATA_TYPE;
-    reader r = {NULL, (size_t)len, src, ud, 0, 0};
+    reader r = {NULL, (size_t)len, src, ud, 0, 0, NULL, 0};
     return decode(out, r, head_only);
 }
 
