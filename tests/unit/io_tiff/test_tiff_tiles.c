@@ -3,8 +3,9 @@
  * (io/tiff_file.h). Encoded tiles are inflated with zlib and the
  * floating-point predictor undone as TIFF Technical Note 3 describes it
  * (bytes summed along each row, then byte planes most significant first
- * put back together), independently of the encoder; stored tiles are
- * read back with GDAL. Refusals leave a message naming the file.
+ * put back together), independently of the encoder; the worker thread's
+ * tiles are those of the caller's encoder; stored tiles are read back
+ * with GDAL. Refusals leave a message naming the file.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -23,6 +24,7 @@
 
 #include "io/tiff_file.h"
 #include "io/tiff_tiles.h"
+#include "io/tiff_worker.h"
 #include "routemap/context.h"
 #include "routemap/errors.h"
 
@@ -165,6 +167,45 @@ static void test_encode_refuses_bad_sizes(void **state)
     rm__tiff_tiles_destroy(NULL); /* DOC: NULL does nothing. */
 }
 
+/* DOC: the worker's result is what rm__tiff_tiles_encode gives. */
+static void test_worker_matches_encoder(void **state)
+{
+    (void)state;
+    double *in = malloc(sizeof *in * 300 * 300);
+    assert_non_null(in);
+    for (int i = 0; i < 300 * 300; i++)
+        in[i] = sqrt((double)i) * 3.25;
+    rm__tiff_tiles *t = NULL;
+    rm__tiff_worker *wk = NULL;
+    assert_int_equal(rm__tiff_tiles_create(&t, 1), RM_OK);
+    assert_int_equal(rm__tiff_worker_start(&wk, 1), RM_OK);
+    const int tiles[][4] = {{0, 0, 256, 256}, {256, 0, 44, 256},
+                            {0, 256, 256, 44}, {256, 256, 44, 44}};
+    for (int k = 0; k < 4; k++) {
+        const double *at = in + tiles[k][1] * 300 + tiles[k][0];
+        rm__tiff_worker_post(wk, at, 300, tiles[k][2], tiles[k][3]);
+        const void *mine, *theirs;
+        size_t n_mine, n_theirs;
+        assert_int_equal(rm__tiff_tiles_encode(t, at, 300, tiles[k][2],
+                                               tiles[k][3], &mine, &n_mine),
+                         RM_OK);
+        assert_int_equal(rm__tiff_worker_wait(wk, &theirs, &n_theirs), RM_OK);
+        assert_int_equal(n_theirs, n_mine);
+        assert_memory_equal(theirs, mine, n_mine);
+    }
+    /* A refusal comes back as the encoder's. */
+    const void *out;
+    size_t n;
+    rm__tiff_worker_post(wk, in, 300, 0, 1);
+    assert_int_equal(rm__tiff_worker_wait(wk, &out, &n), RM_EINVAL);
+    /* DOC: stop finishes the tile handed over first. */
+    rm__tiff_worker_post(wk, in, 300, 256, 256);
+    rm__tiff_worker_stop(wk);
+    rm__tiff_worker_stop(NULL); /* DOC: NULL does nothing. */
+    rm__tiff_tiles_destroy(t);
+    free(in);
+}
+
 /* A GeoTIFF as the raster writer has GDAL make it: no tile written. */
 static void make_sparse(const char *path, int w, int h, const char *type,
                         const char *predictor)
@@ -260,6 +301,7 @@ int main(void)
         cmocka_unit_test(test_full_tile),
         cmocka_unit_test(test_partial_tile),
         cmocka_unit_test(test_encode_refuses_bad_sizes),
+        cmocka_unit_test(test_worker_matches_encoder),
         cmocka_unit_test(test_store_tiles),
         cmocka_unit_test(test_open_refusals),
     };
