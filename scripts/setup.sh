@@ -11,7 +11,7 @@ packages=(
   poppler-utils fonts-dejavu-core fonts-noto-core
   python3 time
   libjson-c-dev libsqlite3-dev # the tests' independent JSON and GeoPackage readers
-  libdeflate-dev libtiff-dev # GeoTIFF tiles encoded and stored by the core
+  libdeflate-dev libisal-dev libtiff-dev # GeoTIFF tiles encoded and stored by the core
   zlib1g-dev # the tests' independent DEFLATE decoder
 )
 # Peers the tests compare against when present (optional extras).
