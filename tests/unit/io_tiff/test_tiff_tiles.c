@@ -141,6 +141,38 @@ static void test_partial_tile(void **state)
     rm__tiff_tiles_destroy(t);
 }
 
+/* Tiles that compress well and tiles that do not, in turn (each takes
+ * its own compressor): every one decodes to its cells. */
+static void test_mixed_tiles(void **state)
+{
+    (void)state;
+    rm__tiff_tiles *t = NULL;
+    assert_int_equal(rm__tiff_tiles_create(&t, 1), RM_OK);
+    double *in = malloc(sizeof *in * T * T);
+    assert_non_null(in);
+    uint64_t s = 7;
+    for (int k = 0; k < 6; k++) {
+        for (int i = 0; i < T * T; i++) {
+            uint64_t b = next(&s);
+            if (k % 3 == 0) /* the same value everywhere */
+                in[i] = 12.5;
+            else if (k % 3 == 1) /* any bits */
+                memcpy(&in[i], &b, sizeof b);
+            else /* a smooth surface, full precision */
+                in[i] = 1000 + sqrt((double)i) * 0.731;
+        }
+        const void *data;
+        size_t n;
+        assert_int_equal(rm__tiff_tiles_encode(t, in, T, T, T, &data, &n),
+                         RM_OK);
+        uint64_t *out = decode(data, n);
+        assert_memory_equal(out, in, sizeof *in * T * T);
+        free(out);
+    }
+    free(in);
+    rm__tiff_tiles_destroy(t);
+}
+
 static void test_encode_refuses_bad_sizes(void **state)
 {
     (void)state;
@@ -300,6 +332,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full_tile),
         cmocka_unit_test(test_partial_tile),
+        cmocka_unit_test(test_mixed_tiles),
         cmocka_unit_test(test_encode_refuses_bad_sizes),
         cmocka_unit_test(test_worker_matches_encoder),
         cmocka_unit_test(test_store_tiles),
