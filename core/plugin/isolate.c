@@ -244,6 +244,10 @@ static void send_text(const char *s)
 /* Blocks up to this size come from the heap, so from the reserve (bytes;
  * glibc's largest mmap threshold on 64-bit). */
 #define HEAP_BLOCK_MAX (32 << 20)
+/* The parent's free heap is taken in blocks of CLAIM bytes, at most
+ * CLAIMS of them (what is smaller or beyond stays usable). */
+#define CLAIM (64 << 10)
+#define CLAIMS 1024
 
 /*
  * Serve the child's allocations from fresh huge pages, not from the
@@ -253,17 +257,17 @@ static void send_text(const char *s)
  * interrupt, slow under virtualisation); a fresh 4 KiB page costs a fault
  * and a clear (about 2.4 us here, 3,200 of them on the crossings
  * benchmark), while a 2 MiB page is cleared at memory speed in one fault.
- * So the free pages inherited from the parent are dropped (malloc_trim),
+ * So the free pages inherited from the parent are dropped (malloc_trim,
+ * before this), its free blocks from CLAIM bytes on are taken out of use,
  * the heap is extended once by a reserve advised for huge pages, and
  * blocks up to HEAP_BLOCK_MAX are served from it, never trimmed back. The
  * reserve is address space under memory_mb like any allocation, sized to
  * leave the plugin half of it in any case; if the heap cannot be extended
- * (a host heap full of large free blocks, another allocator), the child
- * simply runs on small pages.
+ * (more free blocks than CLAIMS, another allocator), the child simply
+ * runs on small pages.
  */
 static void fresh_heap(uint64_t memory_mb)
 {
-    malloc_trim(0);
 #if defined(M_MMAP_THRESHOLD) && defined(M_TOP_PAD) && defined(MADV_HUGEPAGE)
     size_t reserve = HEAP_RESERVE;
     if (memory_mb && memory_mb < (uint64_t)(2 * HEAP_RESERVE >> 20))
@@ -271,26 +275,36 @@ static void fresh_heap(uint64_t memory_mb)
     mallopt(M_MMAP_THRESHOLD, HEAP_BLOCK_MAX);
     mallopt(M_TRIM_THRESHOLD, INT_MAX);
     mallopt(M_TOP_PAD, (int)reserve);
-    /* Take blocks until one comes from a new top of the heap: malloc
-     * then extends it by the reserve (M_TOP_PAD). */
-    enum { TRIES = 16 };
-    void *held[TRIES];
-    int n = 0;
+    /* Take the free blocks of the parent's heap (held, never freed: their
+     * pages are gone already) until a block comes from a new top of the
+     * heap, which malloc then extends by the reserve (M_TOP_PAD). */
     char *e0 = sbrk(0), *e1 = e0;
-    while (n < TRIES && e1 == e0 && e0 != (char *)-1) {
-        if (!(held[n] = malloc(1 << 20)))
+    void *last = NULL;
+    for (int i = 0; i < CLAIMS && e1 == e0 && e0 != (char *)-1; i++) {
+        if (!(last = malloc(CLAIM)))
             break;
-        n++;
         e1 = sbrk(0);
     }
     uintptr_t b = ((uintptr_t)e0 + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
     uintptr_t e = (uintptr_t)e1 & ~(HUGE_PAGE - 1);
     if (e1 != (char *)-1 && e > b)
         madvise((void *)b, (size_t)(e - b), MADV_HUGEPAGE);
-    while (n > 0)
-        free(held[--n]);
+    if (e1 != e0)
+        free(last); /* the reserve's first block */
     /* Beyond the reserve, the heap grows as it needs. */
     mallopt(M_TOP_PAD, 1 << 20);
+#if __GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33)
+    /* The parent's free blocks still usable were mapped before the limit
+     * was set: they come off it, so memory_mb is what the plugin gets. */
+    struct mallinfo2 mi = mallinfo2();
+    size_t reused = mi.fordblks > mi.keepcost ? mi.fordblks - mi.keepcost : 0;
+    if (child_as_limit && reused < child_as_added) {
+        struct rlimit rl = {(rlim_t)(child_as_limit - reused),
+                            (rlim_t)(child_as_limit - reused)};
+        if (setrlimit(RLIMIT_AS, &rl) == 0)
+            child_as_limit -= reused;
+    }
+#endif
 #else
     (void)memory_mb;
 #endif
@@ -301,6 +315,9 @@ static void child_main(rm_step *s, int fd, pid_t parent,
 {
     child_fd = fd;
     follow_parent(parent);
+    /* Drop the parent's free heap first, so that memory_mb counts from
+     * what the child really maps (fresh_heap). */
+    malloc_trim(0);
     limit_memory(lim ? lim->memory_mb : 0);
     child_signals();
     fresh_heap(lim ? lim->memory_mb : 0);
