@@ -4,12 +4,15 @@
  * child, in a process group of its own and killed with its parent, runs
  * under an address-space limit (memory_mb) and sends length-prefixed
  * messages (log lines, progress, notes, serialized outputs, then its
- * result) through a pipe; the parent reads them against a deadline
+ * result) through a pipe; a big vector output stays in the child's
+ * memory, which the parent reads (process_vm_readv) before it lets the
+ * child exit. The parent reads the messages against a deadline
  * (timeout_s) and trusts none of them: every message is bounded and
  * decoded with checks, and a signal, a bad exit, a silence past the
  * deadline or a malformed stream becomes an error naming the step and the
  * plugin, with the child's whole process group killed and reaped.
  */
+#define _GNU_SOURCE /* process_vm_readv */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -22,7 +25,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,10 +51,21 @@ enum {
                          fail message NUL misuse message NUL */
     MSG_MEMORY = 6,   /* arg: signal; no payload: the child is dying of
                          that signal with its memory limit reached */
-    MSG_SHARED = 7    /* arg: output index; payload: a raster serialized
+    MSG_SHARED = 7,   /* arg: output index; payload: a raster serialized
                          without its cells, which are in the output's
                          shared file (layer_shared.h) */
+    MSG_REMOTE = 8    /* arg: output index; payload: u64 length of the
+                         serialized layer, then (u64 address, u64 length)
+                         of each piece of it in the child's memory, in
+                         order: the host reads them there */
 };
+
+/* The host's first byte on the release socket: it can read the child's
+ * memory (outputs as MSG_REMOTE), or not (through the pipe); its last,
+ * once it has read what it needed (the child may exit). */
+#define RELEASE_REMOTE 'R'
+#define RELEASE_PIPE 'P'
+#define RELEASE_DONE 'D'
 
 typedef struct msg_head {
     uint32_t type;
@@ -237,6 +253,115 @@ static void send_text(const char *s)
     write_full(t, strlen(t) + 1);
 }
 
+/* Pieces of a serialized output left in the child's memory for the host
+ * to read: the layer's arrays where they are, the small pieces (counts,
+ * names: some are temporaries of the encoder) copied into `buf`. */
+typedef struct remote_piece {
+    uint64_t at;  /* address, or offset in buf when `inl` */
+    uint64_t len;
+    int inl;
+} remote_piece;
+
+typedef struct remote_list {
+    remote_piece *p;
+    size_t n, cap;
+    char *buf;
+    size_t used, size;
+    int failed;
+} remote_list;
+
+/* Pieces from this size on are the layer's own memory (bytes). */
+#define INLINE_MAX 4096
+/* Outputs from this size on are left for the host to read (bytes); the
+ * smaller ones cross the pipe. */
+#define REMOTE_MIN (64u << 10)
+
+static int collect_piece(void *ud, const void *p, size_t n)
+{
+    remote_list *rl = ud;
+    if (n < INLINE_MAX) {
+        if (rm__grow((void **)&rl->buf, &rl->size, rl->used + n, 1))
+            return rl->failed = 1;
+        memcpy(rl->buf + rl->used, p, n);
+        rl->used += n;
+        if (rl->n > 0 && rl->p[rl->n - 1].inl) {
+            rl->p[rl->n - 1].len += n; /* follows in buf */
+            return 0;
+        }
+    }
+    if (rm__grow((void **)&rl->p, &rl->cap, rl->n + 1, sizeof *rl->p))
+        return rl->failed = 1;
+    remote_piece *q = &rl->p[rl->n++];
+    q->inl = n < INLINE_MAX;
+    q->at = q->inl ? (uint64_t)(rl->used - n) : (uint64_t)(uintptr_t)p;
+    q->len = n;
+    return 0;
+}
+
+/* Send output `i` as MSG_REMOTE; nonzero when it could not be laid out
+ * (the caller sends it through the pipe). The pieces stay allocated: the
+ * host reads them before this process exits. */
+static int send_remote(uint32_t i, const rm_layer *out)
+{
+    remote_list rl;
+    memset(&rl, 0, sizeof rl);
+    uint64_t total = rm__layer_serialized_size(out);
+    if (rm__layer_serialize_to(out, collect_piece, &rl) || rl.failed ||
+        rl.n > (SMALL_MAX - 8) / 16) {
+        free(rl.p);
+        free(rl.buf);
+        return -1;
+    }
+    uint64_t *msg = rm_mallocarray(1 + 2 * rl.n, sizeof *msg);
+    if (!msg) {
+        free(rl.p);
+        free(rl.buf);
+        return -1;
+    }
+    msg[0] = total;
+    for (size_t k = 0; k < rl.n; k++) {
+        msg[1 + 2 * k] = rl.p[k].inl ? (uint64_t)(uintptr_t)rl.buf +
+                                           rl.p[k].at
+                                     : rl.p[k].at;
+        msg[2 + 2 * k] = rl.p[k].len;
+    }
+    send_msg(MSG_REMOTE, i, msg, (1 + 2 * rl.n) * sizeof *msg, NULL, 0);
+    free(msg);
+    free(rl.p);
+    return 0; /* rl.buf stays until exit */
+}
+
+/* The host's first byte on the release socket, sent right after the fork
+ * (RELEASE_REMOTE or RELEASE_PIPE; anything else, or nothing yet, counts
+ * as RELEASE_PIPE: never waited for, whatever the plugin did with the
+ * socket). */
+static int host_reads_memory(int rel)
+{
+    for (;;) {
+        char c;
+        ssize_t k = recv(rel, &c, 1, MSG_DONTWAIT);
+        if (k < 0 && errno == EINTR)
+            continue;
+        return k == 1 && c == RELEASE_REMOTE;
+    }
+}
+
+/* Wait until the host says it has read what it needed from this
+ * process's memory, or closes the release socket (it gave up). Not only
+ * the end of the stream: another child the host forked meanwhile may
+ * hold the host's end too. */
+static void wait_release(int rel)
+{
+    for (;;) {
+        char c;
+        ssize_t k = read(rel, &c, 1);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0 || c == RELEASE_DONE)
+            return;
+    }
+}
+
 /* Huge page size, and the most of the child's heap made of them up front
  * (bytes; at most half of memory_mb). */
 #define HUGE_PAGE ((uintptr_t)2 << 20)
@@ -310,7 +435,7 @@ static void fresh_heap(uint64_t memory_mb)
 #endif
 }
 
-static void child_main(rm_step *s, int fd, pid_t parent,
+static void child_main(rm_step *s, int fd, int rel, pid_t parent,
                        const rm__step_limits *lim)
 {
     child_fd = fd;
@@ -326,6 +451,7 @@ static void child_main(rm_step *s, int fd, pid_t parent,
     int rc = rm__step_call_run(s);
     int ok = rc == RM_OK && s->fail_code == RM_OK &&
              s->misuse_code == RM_OK;
+    int remote = ok && host_reads_memory(rel);
     for (size_t i = 0; ok && i < s->desc->n_outputs; i++) {
         rm_layer *out = s->outputs[i];
         if (!out)
@@ -339,6 +465,9 @@ static void child_main(rm_step *s, int fd, pid_t parent,
             rm__layer_serialize_head_to(out, send_piece, NULL);
             continue;
         }
+        if (remote && rm__layer_serialized_size(out) >= REMOTE_MIN &&
+            send_remote((uint32_t)i, out) == 0)
+            continue;
         msg_head h = {MSG_OUTPUT, (uint32_t)i,
                       rm__layer_serialized_size(out)};
         write_full(&h, sizeof h);
@@ -360,6 +489,8 @@ static void child_main(rm_step *s, int fd, pid_t parent,
     send_text(mm);
     fflush(stdout); /* what the plugin printed itself */
     fflush(stderr);
+    if (remote)
+        wait_release(rel);
     _exit(child_write_failed ? 3 : 0);
 }
 
@@ -369,6 +500,7 @@ typedef struct reader {
     rm_step *s;
     int *run_rc;
     int fd;
+    pid_t pid; /* the child, whose memory MSG_REMOTE points into */
     double deadline; /* CLOCK_MONOTONIC seconds; 0: none */
     uint64_t max_output; /* bytes an output may take; 0: no bound */
     int timed_out;
@@ -456,10 +588,15 @@ static int norm_code(int32_t c)
     return c > 0 || c < -1000 ? RM_EPLUGIN_RUN : (int)c;
 }
 
+static void receive_remote(reader *r, const msg_head *h, const char *p);
+
 static void handle(reader *r, const msg_head *h, char *p)
 {
     rm_step *s = r->s;
     switch (h->type) {
+    case MSG_REMOTE:
+        receive_remote(r, h, p);
+        return;
     case MSG_LOG: {
         char *t = rm__strdup("");
         if (h->len > 0) {
@@ -558,6 +695,149 @@ static void receive_output(reader *r, const msg_head *h)
     int rc = rm__layer_deserialize_from(&l, h->len, pipe_source, r);
     if (r->truncated || r->timed_out)
         return;
+    if (rc == RM_ENOMEM) {
+        r->nomem = 1;
+        return;
+    }
+    if (rc)
+        return bad(r, "an output that cannot be decoded");
+    accept_output(r, h->arg, l);
+}
+
+/* rm__layer_deserialize_from's source for MSG_REMOTE: the next bytes of
+ * the child's pieces, read from its memory. */
+typedef struct remote_src {
+    pid_t pid;
+    const uint64_t *piece; /* (address, length) pairs */
+    size_t n, at;          /* pieces; the one being read */
+    uint64_t off;          /* bytes of it already read */
+    uint64_t left;         /* bytes of the layer not yet read */
+    char ahead[4096];      /* small reads are served from here */
+    size_t ahead_at, ahead_len;
+} remote_src;
+
+/* Remote pieces per process_vm_readv call. */
+#define REMOTE_IOV 64
+
+/* Read the next n bytes of the pieces into p. */
+static int remote_read(remote_src *rs, void *p, size_t n)
+{
+    char *d = p;
+    while (n > 0) {
+        struct iovec far[REMOTE_IOV];
+        int k = 0;
+        size_t want = 0, at = rs->at;
+        uint64_t off = rs->off;
+        while (k < REMOTE_IOV && want < n && at < rs->n) {
+            uint64_t left = rs->piece[2 * at + 1] - off;
+            size_t take = left < n - want ? (size_t)left : n - want;
+            if (take > 0) {
+                far[k].iov_base = (void *)(uintptr_t)(rs->piece[2 * at] + off);
+                far[k].iov_len = take;
+                k++;
+            }
+            want += take;
+            off += take;
+            if (off == rs->piece[2 * at + 1]) {
+                at++;
+                off = 0;
+            }
+        }
+        if (want == 0)
+            return -1;
+        struct iovec near = {d, want};
+        ssize_t got = process_vm_readv(rs->pid, &near, 1, far,
+                                       (unsigned long)k, 0);
+        if (got < 0 || (size_t)got != want)
+            return -1;
+        rs->at = at;
+        rs->off = off;
+        d += want;
+        n -= want;
+    }
+    return 0;
+}
+
+/* rm__layer_deserialize_from's source: the decoder asks for a count or a
+ * name at a time, so small reads come from a buffer read ahead. */
+static int remote_source(void *ud, void *p, size_t n)
+{
+    remote_src *rs = ud;
+    char *d = p;
+    size_t have = rs->ahead_len - rs->ahead_at;
+    if (n <= have) {
+        memcpy(d, rs->ahead + rs->ahead_at, n);
+        rs->ahead_at += n;
+        return 0;
+    }
+    memcpy(d, rs->ahead + rs->ahead_at, have);
+    d += have;
+    n -= have;
+    rs->ahead_at = rs->ahead_len = 0;
+    if (n > rs->left)
+        return -1;
+    if (n >= sizeof rs->ahead) {
+        rs->left -= n;
+        return remote_read(rs, d, n);
+    }
+    size_t fill = rs->left < sizeof rs->ahead ? (size_t)rs->left
+                                              : sizeof rs->ahead;
+    if (remote_read(rs, rs->ahead, fill))
+        return -1;
+    rs->left -= fill;
+    rs->ahead_len = fill;
+    memcpy(d, rs->ahead, n);
+    rs->ahead_at = n;
+    return 0;
+}
+
+/* An output left in the child's memory: check the list of its pieces,
+ * then decode it from there into the host's own copy. */
+static void receive_remote(reader *r, const msg_head *h, const char *p)
+{
+    rm_step *s = r->s;
+    if (h->arg >= s->desc->n_outputs || s->outputs[h->arg])
+        return bad(r, "an output it did not declare, or one twice");
+    if (h->len < 8 || (h->len - 8) % 16 != 0)
+        return bad(r, "a malformed output");
+    size_t n = (size_t)(h->len - 8) / 16;
+    uint64_t *v = rm_mallocarray(1 + 2 * n, sizeof *v);
+    if (!v) {
+        r->nomem = 1;
+        return;
+    }
+    memcpy(v, p, (size_t)h->len);
+    uint64_t total = v[0], sum = 0;
+    int ok = total <= SIZE_MAX - 1;
+    for (size_t k = 0; ok && k < n; k++) {
+        if (v[2 + 2 * k] > total - sum)
+            ok = 0;
+        else
+            sum += v[2 + 2 * k];
+    }
+    if (!ok || sum != total) {
+        free(v);
+        return bad(r, "a malformed output");
+    }
+    if (r->max_output && total > r->max_output) {
+        free(v);
+        return bad(r, "an output larger than it could have held under "
+                      "memory_mb");
+    }
+    remote_src *rs = calloc(1, sizeof *rs);
+    if (!rs) {
+        free(v);
+        r->nomem = 1;
+        return;
+    }
+    rs->pid = r->pid;
+    rs->piece = v + 1;
+    rs->n = n;
+    rs->left = total;
+    rm_layer *l = NULL;
+    int rc = rm__layer_deserialize_from(&l, total, remote_source, rs);
+    free(rs);
+    free(v);
     if (rc == RM_ENOMEM) {
         r->nomem = 1;
         return;
@@ -756,6 +1036,29 @@ static int died(rm_step *s, const char *who, int sig, const reader *r,
                      "triggered it", who, sig, strsignal(sig));
 }
 
+static void close_pair(const int fd[2])
+{
+    if (fd[0] >= 0)
+        close(fd[0]);
+    if (fd[1] >= 0)
+        close(fd[1]);
+}
+
+/* 1 when this process can read the child's memory (process_vm_readv:
+ * not where ptrace is restricted). A static has the same address in the
+ * forked child. */
+static int can_read_child(pid_t pid)
+{
+    static const char probe[] = "routemap";
+    char got[sizeof probe];
+    memset(got, 0, sizeof got);
+    struct iovec near = {got, sizeof got};
+    struct iovec far = {(void *)(uintptr_t)probe, sizeof probe};
+    return process_vm_readv(pid, &near, 1, &far, 1, 0) ==
+               (ssize_t)sizeof probe &&
+           memcmp(got, probe, sizeof probe) == 0;
+}
+
 static int fork_run(rm_step *s, const rm__step_limits *lim, int *out_rc)
 {
     const rm_plugin_desc *d = s->desc;
@@ -774,6 +1077,11 @@ static int fork_run(rm_step *s, const rm__step_limits *lim, int *out_rc)
 #ifdef __linux__
     fcntl(fds[1], 1031 /* F_SETPIPE_SZ */, PIPE_BYTES); /* a hint */
 #endif
+    /* The release socket: the host says whether it reads outputs from the
+     * child's memory, and closes it once it has (the child waits). */
+    int rel[2] = {-1, -1};
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, rel) != 0)
+        rel[0] = rel[1] = -1; /* outputs through the pipe */
     fflush(NULL);
     double timeout = lim && lim->timeout_s > 0 ? lim->timeout_s : 0;
     double deadline = timeout > 0 ? now_s() + timeout : 0;
@@ -783,6 +1091,7 @@ static int fork_run(rm_step *s, const rm__step_limits *lim, int *out_rc)
         int e = errno;
         close(fds[0]);
         close(fds[1]);
+        close_pair(rel);
         return rm__error(s->ctx, RM_EINTERNAL, NULL,
                          "%s: cannot start the plugin process: %s; free "
                          "memory or run plugins in process", who,
@@ -790,10 +1099,17 @@ static int fork_run(rm_step *s, const rm__step_limits *lim, int *out_rc)
     }
     if (pid == 0) {
         close(fds[0]);
-        child_main(s, fds[1], parent, lim);
+        if (rel[0] >= 0)
+            close(rel[0]);
+        child_main(s, fds[1], rel[1], parent, lim);
     }
     setpgid(pid, pid); /* also done by the child: whichever runs first */
     close(fds[1]);
+    if (rel[1] >= 0) {
+        close(rel[1]);
+        char c = can_read_child(pid) ? RELEASE_REMOTE : RELEASE_PIPE;
+        (void)!send(rel[0], &c, 1, MSG_NOSIGNAL);
+    }
     reader r;
     memset(&r, 0, sizeof r);
     r.s = s;
@@ -801,7 +1117,13 @@ static int fork_run(rm_step *s, const rm__step_limits *lim, int *out_rc)
     r.fd = fds[0];
     r.deadline = deadline;
     r.max_output = lim && lim->memory_mb ? lim->memory_mb << 20 : 0;
+    r.pid = pid;
     read_all(&r);
+    if (rel[0] >= 0) { /* read: the child may exit */
+        char c = RELEASE_DONE;
+        (void)!send(rel[0], &c, 1, MSG_NOSIGNAL);
+        close(rel[0]);
+    }
     int killed = 0;
     if (r.timed_out || r.why[0] || r.nomem) {
         kill_all(pid);

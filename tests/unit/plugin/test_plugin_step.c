@@ -217,6 +217,11 @@ static void test_crashes(void **state)
     expect("garble", 0, RM_EPLUGIN_OUTPUT,
            (const char *const[]){"step 'cross' (plugin garble 0.0.1)",
                                  "sent a message of unknown type", NULL});
+    /* An output said to wait in the child's memory where nothing is. */
+    expect("farpoint", 0, RM_EPLUGIN_OUTPUT,
+           (const char *const[]){"step 'cross' (plugin farpoint 0.0.1)",
+                                 "sent an output that cannot be decoded",
+                                 NULL});
     /* The host carries on: the next step runs normally. */
     rm__step_result res;
     assert_int_equal(run_fixture("echo", 0, &res), RM_OK);
@@ -308,6 +313,57 @@ static void test_echo_both_ways(void **state)
                          {"b.yaml", 9, 3, NULL, NULL, -1}};
     assert_int_equal(run_desc(d, &raw, 1, 0, &child), RM_OK);
     check_echo(&child, "patrol 7");
+    rm__step_result_free(&child);
+}
+
+/* The bulk fixture's 20,000 points, checked against its formulas: fid
+ * 1000 + i at (i, 2i), sq = i * i, name "p<i>" or NULL when 7 divides i. */
+static void check_bulk(const rm__step_result *res)
+{
+    assert_int_equal(res->n, 1);
+    const rm_layer *l = res->layers[0];
+    assert_non_null(l);
+    assert_int_equal(rm_layer_feature_count(l), 20000);
+    assert_int_equal(rm_layer_coord_count(l), 20000);
+    const int64_t *fid = rm_layer_fids(l);
+    const double *xy = rm_layer_xy(l);
+    const int64_t *sq = rm_layer_field_ints(l, 0);
+    for (int i = 0; i < 20000; i++) {
+        assert_int_equal(fid[i], 1000 + i);
+        assert_true(xy[2 * i] == i && xy[2 * i + 1] == 2.0 * i);
+        assert_int_equal(sq[i], (int64_t)i * i);
+        if (i % 7 == 0) {
+            assert_true(rm_layer_field_is_null(l, 1, (size_t)i));
+        } else {
+            char want[16];
+            snprintf(want, sizeof want, "p%d", i);
+            assert_string_equal(rm_layer_field_string(l, 1, (size_t)i),
+                                want);
+        }
+    }
+}
+
+static void test_big_output_both_ways(void **state)
+{
+    (void)state;
+    /* About 1 MB: the child leaves it in its memory for the host to read
+     * where the system lets it (else it crosses the pipe): either way the
+     * same values as in process. */
+    rm__step_result here, child;
+    assert_int_equal(run_fixture("bulk", 1, &here), RM_OK);
+    check_bulk(&here);
+    assert_int_equal(run_fixture("bulk", 0, &child), RM_OK);
+    check_bulk(&child);
+    /* The host's copy grows like any layer. */
+    rm_layer *l = child.layers[0];
+    const double xy[2] = {-1, -2};
+    assert_int_equal(rm_layer_begin_feature(l, 7), 20000);
+    assert_int_equal(rm_layer_add_part(l, xy, 1, NULL, 1), RM_OK);
+    assert_int_equal(rm_layer_set_int(l, 0, -5), RM_OK);
+    assert_int_equal(rm_layer_field_ints(l, 0)[20000], -5);
+    assert_int_equal(rm_layer_field_ints(l, 0)[19999], 19999LL * 19999);
+    assert_true(rm_layer_xy(l)[2 * 19999] == 19999.0);
+    rm__step_result_free(&here);
     rm__step_result_free(&child);
 }
 
@@ -517,6 +573,7 @@ int main(void)
         cmocka_unit_test(test_bad_outputs),
         cmocka_unit_test(test_crashes),
         cmocka_unit_test(test_echo_both_ways),
+        cmocka_unit_test(test_big_output_both_ways),
         cmocka_unit_test(test_host_table),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
