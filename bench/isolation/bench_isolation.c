@@ -3,9 +3,9 @@
  * workload (100,000 random-walk tracks of 100 vertices against a 500 km
  * line of 1,000 vertices in UTM 31N, the same deterministic generator as
  * bench/crossings), run through the real host both in process and in a
- * forked child (fork, the plugin's run, outputs serialized through the
- * pipe, decoded and checked), alternately, and the overhead of the child
- * as a share of the in-process step time.
+ * forked child (fork, the plugin's run, outputs read by the host from the
+ * child's memory, decoded and checked), alternately, and the overhead of
+ * the child as a share of the in-process step time.
  *
  *   bench_isolation PLUGIN_DIR [tracks] [vertices] [reps]
  */
@@ -234,7 +234,7 @@ static int run(const char *plugin_dir, size_t n_tracks, size_t n_verts,
     printf("  in process:   median %.1f ms wall, %.1f ms CPU\n", 1e3 * wi,
            1e3 * ci);
     printf("  child process: median %.1f ms wall, %.1f ms CPU "
-           "(fork, run, outputs through the pipe, decode, check)\n",
+           "(fork, run, outputs to the host, decoded and checked)\n",
            1e3 * wc, 1e3 * cc);
     printf("  page faults per run: in process %.0f; child %.0f, and "
            "%.0f in the host\n",
