@@ -404,18 +404,22 @@ static void fresh_heap(uint64_t memory_mb)
      * pages are gone already) until a block comes from a new top of the
      * heap, which malloc then extends by the reserve (M_TOP_PAD). */
     char *e0 = sbrk(0), *e1 = e0;
-    void *last = NULL;
-    for (int i = 0; i < CLAIMS && e1 == e0 && e0 != (char *)-1; i++) {
+    char *last = NULL;
+    int held = 1; /* `last` is a block of the parent's heap */
+    for (int i = 0; i < CLAIMS && held && e0 != (char *)-1; i++) {
         if (!(last = malloc(CLAIM)))
             break;
         e1 = sbrk(0);
+        /* From the new top, or from no heap of brk's (another
+         * allocator, such as a sanitizer's): the last one taken. */
+        held = e1 == e0 && (uintptr_t)last < (uintptr_t)e0;
     }
     uintptr_t b = ((uintptr_t)e0 + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
     uintptr_t e = (uintptr_t)e1 & ~(HUGE_PAGE - 1);
     if (e1 != (char *)-1 && e > b)
         madvise((void *)b, (size_t)(e - b), MADV_HUGEPAGE);
-    if (e1 != e0)
-        free(last); /* the reserve's first block */
+    if (last && !held)
+        free(last); /* in the reserve, or not the parent's */
     /* Beyond the reserve, the heap grows as it needs. */
     mallopt(M_TOP_PAD, 1 << 20);
 #if __GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33)
