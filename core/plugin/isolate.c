@@ -796,7 +796,12 @@ static int remote_source(void *ud, void *p, size_t n)
 }
 
 /* An output left in the child's memory: check the list of its pieces,
- * then decode it from there into the host's own copy. */
+ * then decode it from there into the host's own copy. Whatever the list
+ * says, the host only reads the child's memory (an unmapped address is a
+ * refused output); a plugin set on pointing it at a mapping whose reads
+ * never return could stall it, but such a plugin runs as the same user
+ * and could as well signal the host: isolation guards against bugs, not
+ * against that. */
 static void receive_remote(reader *r, const msg_head *h, const char *p)
 {
     rm_step *s = r->s;
