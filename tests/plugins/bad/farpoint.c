@@ -2,7 +2,7 @@
  * run() writes into every pipe it can find a message saying its output
  * waits in its memory at an address where nothing is mapped, as a plugin
  * that forges the host's protocol might (child only; the layout is
- * isolate.c's MSG_REMOTE: type 8, output 0, a 64-byte layer at 0x1000).
+ * isolate_wire.h's MSG_REMOTE: type 8, output 0, a 64-byte layer at 0x1000).
  */
 #include <stdint.h>
 #include <sys/stat.h>
