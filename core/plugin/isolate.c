@@ -227,6 +227,18 @@ static void accept_output(reader *r, size_t i, rm_layer *l)
     s->outputs[i] = l;
 }
 
+/* The end of decoding output i: kept when it decoded, else the cause. */
+static void take_decoded(reader *r, uint32_t i, int rc, rm_layer *l)
+{
+    if (rc == RM_ENOMEM) {
+        r->nomem = 1;
+        return;
+    }
+    if (rc)
+        return bad(r, "an output that cannot be decoded");
+    accept_output(r, i, l);
+}
+
 /* An output, decoded as it arrives: its arrays are read from the pipe
  * straight into the new layer, never into a buffer first. */
 static void receive_output(reader *r, const msg_head *h)
@@ -238,13 +250,7 @@ static void receive_output(reader *r, const msg_head *h)
     int rc = rm__layer_deserialize_from(&l, h->len, pipe_source, r);
     if (r->truncated || r->timed_out)
         return;
-    if (rc == RM_ENOMEM) {
-        r->nomem = 1;
-        return;
-    }
-    if (rc)
-        return bad(r, "an output that cannot be decoded");
-    accept_output(r, h->arg, l);
+    take_decoded(r, h->arg, rc, l);
 }
 
 /* rm__layer_deserialize_from's source for MSG_REMOTE: the next bytes of
@@ -386,13 +392,7 @@ static void receive_remote(reader *r, const msg_head *h, const char *p)
     int rc = rm__layer_deserialize_from(&l, total, remote_source, rs);
     free(rs);
     free(v);
-    if (rc == RM_ENOMEM) {
-        r->nomem = 1;
-        return;
-    }
-    if (rc)
-        return bad(r, "an output that cannot be decoded");
-    accept_output(r, h->arg, l);
+    take_decoded(r, h->arg, rc, l);
 }
 
 /* A raster whose cells wait in the output's shared file: decode the rest,
