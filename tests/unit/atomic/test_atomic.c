@@ -18,30 +18,16 @@
 
 #include "routemap/context.h"
 #include "routemap/errors.h"
+#include "test_support.h"
 #include "util/atomic.h"
 
 static char tmpdir[1024];
 
 static int setup(void **state)
 {
-    const char *t = getenv("RM_TEST_TMP");
-    snprintf(tmpdir, sizeof tmpdir, "%s/atomic", t ? t : "/tmp/rm_atomic");
-    char cmd[2200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", tmpdir, tmpdir);
-    if (system(cmd) != 0)
+    if (rmt_tmpdir(tmpdir, sizeof tmpdir, "atomic") != RM_OK)
         return -1;
-    rm_context *ctx = NULL;
-    if (rm_context_create(&ctx) != RM_OK)
-        return -1;
-    rm_context_set_logger(ctx, NULL, NULL);
-    *state = ctx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    rm_context_destroy(*state);
-    return 0;
+    return rmt_context_setup(state);
 }
 
 static char *path_in(const char *name)
@@ -344,5 +330,5 @@ int main(void)
         cmocka_unit_test(test_forced_extension),
         cmocka_unit_test(test_bad_arguments),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, rmt_context_teardown);
 }

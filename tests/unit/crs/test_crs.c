@@ -21,6 +21,7 @@
 #include "routemap/context.h"
 #include "routemap/crs.h"
 #include "routemap/errors.h"
+#include "test_support.h"
 
 #define WGS84_A 6378137.0
 #define WGS84_F (1.0 / 298.257223563)
@@ -42,22 +43,6 @@ static double meridian_arc(double phi)
             15.0 / 16.0 * (n2 - n4 / 4.0) * sin(4.0 * phi) -
             35.0 / 48.0 * n3 * sin(6.0 * phi) +
             315.0 / 512.0 * n4 * sin(8.0 * phi));
-}
-
-static int setup(void **state)
-{
-    rm_context *ctx = NULL;
-    if (rm_context_create(&ctx) != RM_OK)
-        return -1;
-    rm_context_set_logger(ctx, NULL, NULL);
-    *state = ctx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    rm_context_destroy(*state);
-    return 0;
 }
 
 static void transform_point(rm_context *ctx, const char *from, const char *to,
@@ -662,5 +647,6 @@ int main(void)
         cmocka_unit_test(test_fast_check_and_lanes),
         cmocka_unit_test(test_fast_not_taken),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, rmt_context_setup,
+                                  rmt_context_teardown);
 }

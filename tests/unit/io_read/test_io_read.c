@@ -29,6 +29,7 @@
 #include "routemap/errors.h"
 #include "routemap/io.h"
 #include "routemap/layer.h"
+#include "test_support.h"
 
 static char tmpdir[512];
 
@@ -55,18 +56,7 @@ static int setup(void **state)
     snprintf(tmpdir, sizeof tmpdir, "%s", t ? t : "/tmp/rm_test_io_read");
     mkdir(tmpdir, 0755);
     GDALAllRegister();
-    rm_context *ctx = NULL;
-    if (rm_context_create(&ctx) != RM_OK)
-        return -1;
-    rm_context_set_logger(ctx, NULL, NULL);
-    *state = ctx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    rm_context_destroy(*state);
-    return 0;
+    return rmt_context_setup(state);
 }
 
 static rm_layer *read_ok(rm_context *ctx, const char *path,
@@ -1074,5 +1064,5 @@ int main(void)
         cmocka_unit_test(test_gpkg_big_batches),
         cmocka_unit_test(test_projected_source_area),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, rmt_context_teardown);
 }

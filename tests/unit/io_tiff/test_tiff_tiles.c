@@ -27,6 +27,7 @@
 #include "io/tiff_worker.h"
 #include "routemap/context.h"
 #include "routemap/errors.h"
+#include "test_support.h"
 
 #define T 256
 
@@ -34,25 +35,10 @@ static char tmpdir[1024];
 
 static int setup(void **state)
 {
-    const char *t = getenv("RM_TEST_TMP");
-    snprintf(tmpdir, sizeof tmpdir, "%s/tiles", t ? t : "/tmp/rm_tiles");
-    char cmd[2200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", tmpdir, tmpdir);
-    if (system(cmd) != 0)
+    if (rmt_tmpdir(tmpdir, sizeof tmpdir, "tiles") != RM_OK)
         return -1;
     GDALAllRegister();
-    rm_context *ctx = NULL;
-    if (rm_context_create(&ctx) != RM_OK)
-        return -1;
-    rm_context_set_logger(ctx, NULL, NULL);
-    *state = ctx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    rm_context_destroy(*state);
-    return 0;
+    return rmt_context_setup(state);
 }
 
 static uint64_t next(uint64_t *s)
@@ -338,5 +324,5 @@ int main(void)
         cmocka_unit_test(test_store_tiles),
         cmocka_unit_test(test_open_refusals),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, rmt_context_teardown);
 }

@@ -27,30 +27,16 @@
 #include "routemap/errors.h"
 #include "routemap/io.h"
 #include "routemap/layer.h"
+#include "test_support.h"
 
 static char tmpdir[1024];
 
 static int setup(void **state)
 {
-    const char *t = getenv("RM_TEST_TMP");
-    snprintf(tmpdir, sizeof tmpdir, "%s/bits", t ? t : "/tmp/rm_bits");
-    char cmd[2200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", tmpdir, tmpdir);
-    if (system(cmd) != 0)
+    if (rmt_tmpdir(tmpdir, sizeof tmpdir, "bits") != RM_OK)
         return -1;
     GDALAllRegister();
-    rm_context *ctx = NULL;
-    if (rm_context_create(&ctx) != RM_OK)
-        return -1;
-    rm_context_set_logger(ctx, NULL, NULL);
-    *state = ctx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    rm_context_destroy(*state);
-    return 0;
+    return rmt_context_setup(state);
 }
 
 static double from_bits(uint64_t b)
@@ -355,5 +341,5 @@ int main(void)
         cmocka_unit_test(test_any_bit_pattern),
         cmocka_unit_test(test_constant_overviews),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, rmt_context_teardown);
 }

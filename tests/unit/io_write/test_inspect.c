@@ -23,6 +23,7 @@
 #include "routemap/context.h"
 #include "routemap/errors.h"
 #include "routemap/io.h"
+#include "test_support.h"
 
 static char tmpdir[1024];
 static char gpkg[1200];
@@ -88,27 +89,12 @@ static void make_tif(void)
 
 static int setup(void **state)
 {
-    const char *t = getenv("RM_TEST_TMP");
-    snprintf(tmpdir, sizeof tmpdir, "%s/inspect", t ? t : "/tmp/rm_inspect");
-    char cmd[2200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", tmpdir, tmpdir);
-    if (system(cmd) != 0)
+    if (rmt_tmpdir(tmpdir, sizeof tmpdir, "inspect") != RM_OK)
         return -1;
     GDALAllRegister();
     snprintf(gpkg, sizeof gpkg, "%s/sites.gpkg", tmpdir);
     snprintf(tif, sizeof tif, "%s/cost.tif", tmpdir);
-    rm_context *ctx = NULL;
-    if (rm_context_create(&ctx) != RM_OK)
-        return -1;
-    rm_context_set_logger(ctx, NULL, NULL);
-    *state = ctx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    rm_context_destroy(*state);
-    return 0;
+    return rmt_context_setup(state);
 }
 
 static json_object *member(json_object *o, const char *key)
@@ -249,5 +235,5 @@ int main(void)
         cmocka_unit_test(test_raster),
         cmocka_unit_test(test_open_errors),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, rmt_context_teardown);
 }

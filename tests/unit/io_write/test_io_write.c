@@ -29,6 +29,7 @@
 #include "routemap/errors.h"
 #include "routemap/io.h"
 #include "routemap/layer.h"
+#include "test_support.h"
 
 #define WGS84_A 6378137.0
 #define WGS84_F (1.0 / 298.257223563)
@@ -49,26 +50,10 @@ static char tmpdir[1024];
 
 static int setup(void **state)
 {
-    const char *t = getenv("RM_TEST_TMP");
-    snprintf(tmpdir, sizeof tmpdir, "%s/io_write",
-             t ? t : "/tmp/rm_io_write");
-    char cmd[2200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", tmpdir, tmpdir);
-    if (system(cmd) != 0)
+    if (rmt_tmpdir(tmpdir, sizeof tmpdir, "io_write") != RM_OK)
         return -1;
     GDALAllRegister();
-    rm_context *ctx = NULL;
-    if (rm_context_create(&ctx) != RM_OK)
-        return -1;
-    rm_context_set_logger(ctx, NULL, NULL);
-    *state = ctx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    rm_context_destroy(*state);
-    return 0;
+    return rmt_context_setup(state);
 }
 
 static const char *path_in(const char *name)
@@ -1089,5 +1074,5 @@ int main(void)
         cmocka_unit_test(test_no_crs_wgs84),
         cmocka_unit_test(test_multipoints),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, rmt_context_teardown);
 }

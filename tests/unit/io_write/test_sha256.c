@@ -16,29 +16,15 @@
 #include "routemap/context.h"
 #include "routemap/errors.h"
 #include "routemap/io.h"
+#include "test_support.h"
 
 static char tmpdir[1024];
 
 static int setup(void **state)
 {
-    const char *t = getenv("RM_TEST_TMP");
-    snprintf(tmpdir, sizeof tmpdir, "%s/sha", t ? t : "/tmp/rm_io_sha");
-    char cmd[2200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", tmpdir, tmpdir);
-    if (system(cmd) != 0)
+    if (rmt_tmpdir(tmpdir, sizeof tmpdir, "sha") != RM_OK)
         return -1;
-    rm_context *ctx = NULL;
-    if (rm_context_create(&ctx) != RM_OK)
-        return -1;
-    rm_context_set_logger(ctx, NULL, NULL);
-    *state = ctx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    rm_context_destroy(*state);
-    return 0;
+    return rmt_context_setup(state);
 }
 
 static const char *write_bytes(const char *name, const void *data, size_t n)
@@ -137,5 +123,5 @@ int main(void)
         cmocka_unit_test(test_matches_sha256sum),
         cmocka_unit_test(test_errors),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, rmt_context_teardown);
 }

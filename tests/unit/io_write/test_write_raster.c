@@ -26,30 +26,16 @@
 #include "routemap/errors.h"
 #include "routemap/io.h"
 #include "routemap/layer.h"
+#include "test_support.h"
 
 static char tmpdir[1024];
 
 static int setup(void **state)
 {
-    const char *t = getenv("RM_TEST_TMP");
-    snprintf(tmpdir, sizeof tmpdir, "%s/raster", t ? t : "/tmp/rm_raster");
-    char cmd[2200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", tmpdir, tmpdir);
-    if (system(cmd) != 0)
+    if (rmt_tmpdir(tmpdir, sizeof tmpdir, "raster") != RM_OK)
         return -1;
     GDALAllRegister();
-    rm_context *ctx = NULL;
-    if (rm_context_create(&ctx) != RM_OK)
-        return -1;
-    rm_context_set_logger(ctx, NULL, NULL);
-    *state = ctx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    rm_context_destroy(*state);
-    return 0;
+    return rmt_context_setup(state);
 }
 
 static const char *path_in(const char *name)
@@ -297,5 +283,5 @@ int main(void)
         cmocka_unit_test(test_small_raster_no_overviews),
         cmocka_unit_test(test_raster_errors_leave_nothing),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, rmt_context_teardown);
 }

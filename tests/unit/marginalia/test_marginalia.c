@@ -21,24 +21,9 @@
 #include "routemap/context.h"
 #include "routemap/crs.h"
 #include "routemap/errors.h"
+#include "test_support.h"
 
 #define DEG (M_PI / 180.0)
-
-static int setup(void **state)
-{
-    rm_context *ctx = NULL;
-    if (rm_context_create(&ctx) != RM_OK)
-        return -1;
-    rm_context_set_logger(ctx, NULL, NULL);
-    *state = ctx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    rm_context_destroy(*state);
-    return 0;
-}
 
 /* Transform one point with PROJ through the public CRS API. */
 static void xform(rm_context *ctx, const char *from, const char *to,
@@ -963,5 +948,6 @@ int main(void)
         cmocka_unit_test(test_utm_grid_other_crs),
         cmocka_unit_test(test_utm_grid_bad),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, rmt_context_setup,
+                                  rmt_context_teardown);
 }

@@ -25,25 +25,14 @@
 #include "routemap/crs.h"
 #include "routemap/errors.h"
 #include "routemap/render.h"
+#include "test_support.h"
 
 #define DATE_2026_09_30_1200Z 1790769600000LL
 #define DATE_2026_01_01_0000Z 1767225600000LL
 
-static int setup(void **state)
-{
-    rm_context *ctx = NULL;
-    if (rm_context_create(&ctx) != RM_OK)
-        return -1;
-    rm_context_set_logger(ctx, NULL, NULL);
-    *state = ctx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    rm_context_destroy(*state);
-    return 0;
-}
+/* A test run with a new silent context of its own as its state. */
+#define CTX_TEST(f)                                                          \
+    cmocka_unit_test_setup_teardown(f, rmt_context_setup, rmt_context_teardown)
 
 static char *tmp_path(const char *name)
 {
@@ -427,7 +416,7 @@ static sahel g_sahel; /* the Sahel fixture is shared by the tests below */
 
 static int sahel_setup(void **state)
 {
-    if (setup(state))
+    if (rmt_context_setup(state))
         return -1;
     sahel_load(*state, &g_sahel);
     return 0;
@@ -436,7 +425,7 @@ static int sahel_setup(void **state)
 static int sahel_teardown(void **state)
 {
     sahel_free(&g_sahel);
-    return teardown(state);
+    return rmt_context_teardown(state);
 }
 
 static void test_sahel_document(void **state)
@@ -1244,24 +1233,17 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_colorbrewer),
         cmocka_unit_test(test_glyphs),
-        cmocka_unit_test_setup_teardown(test_style_library, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_point_pixel, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_scale_and_north, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_arabic_label_pdf, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_classify, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_style_mutations, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_fail_loudly, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_stamps_match_cairo, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_fast_lines_match_cairo, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_hostile_geometry, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_dense_points_pdf, setup,
-                                        teardown),
+        CTX_TEST(test_style_library),
+        CTX_TEST(test_point_pixel),
+        CTX_TEST(test_scale_and_north),
+        CTX_TEST(test_arabic_label_pdf),
+        CTX_TEST(test_classify),
+        CTX_TEST(test_style_mutations),
+        CTX_TEST(test_fail_loudly),
+        CTX_TEST(test_stamps_match_cairo),
+        CTX_TEST(test_fast_lines_match_cairo),
+        CTX_TEST(test_hostile_geometry),
+        CTX_TEST(test_dense_points_pdf),
     };
     const struct CMUnitTest sahel_tests[] = {
         cmocka_unit_test(test_sahel_document),
