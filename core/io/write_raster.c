@@ -72,13 +72,16 @@ static int window_start(int i, int n, int m)
     return (int)((double)i * n / m + 0.5);
 }
 
-/* Where encoded tiles go: the file GDAL made, reopened; every other
- * tile is encoded by the worker when there is one. */
+/* Where encoded tiles go: the file GDAL made, reopened. Tiles in even
+ * and odd columns each go through an encoder of their own (the odd ones
+ * through the worker's when there is one), so the bytes written never
+ * depend on whether a second thread ran. */
 typedef struct sink {
     rm_context *ctx;
     rm__tiff_file *file;
     rm__tiff_tiles *enc;
-    rm__tiff_worker *worker; /* NULL: every tile encoded here */
+    rm__tiff_worker *worker; /* odd columns, on a second thread ... */
+    rm__tiff_tiles *odd;     /* ... or here, when it could not start */
 } sink;
 
 static int encode_failed(sink *s, int rc)
@@ -90,17 +93,17 @@ static int encode_failed(sink *s, int rc)
 
 /* Store rows [top, top + n) of an image of w x h cells, `n` at most a
  * tile high and `top` a multiple of it, as one row of tiles, in order:
- * two at a time, the second encoded by the worker meanwhile. */
+ * two at a time, the second encoded by the worker meanwhile (or after
+ * the first, here, without a worker). */
 static int put_rows(sink *s, int w, int h, const double *rows, int top,
                     int n)
 {
     int rc = rm__tiff_file_select(s->ctx, s->file, w, h);
     for (int c = 0; c < w && rc == RM_OK; c += 2 * BLOCK) {
         int c2 = c + BLOCK;
-        int two = s->worker && c2 < w;
-        if (two)
-            rm__tiff_worker_post(s->worker, rows + c2, (size_t)w,
-                                 w - c2 < BLOCK ? w - c2 : BLOCK, n);
+        int two = c2 < w, w2 = w - c2 < BLOCK ? w - c2 : BLOCK;
+        if (two && s->worker)
+            rm__tiff_worker_post(s->worker, rows + c2, (size_t)w, w2, n);
         const void *data;
         size_t size;
         int e = rm__tiff_tiles_encode(s->enc, rows + c, (size_t)w,
@@ -113,7 +116,9 @@ static int put_rows(sink *s, int w, int h, const double *rows, int top,
                                    data, size);
         if (!two)
             continue;
-        e = rm__tiff_worker_wait(s->worker, &data, &size);
+        e = s->worker ? rm__tiff_worker_wait(s->worker, &data, &size)
+                      : rm__tiff_tiles_encode(s->odd, rows + c2, (size_t)w,
+                                              w2, n, &data, &size);
         if (rc == RM_OK && e != RM_OK)
             rc = encode_failed(s, e);
         else if (rc == RM_OK)
@@ -232,23 +237,24 @@ static int store(rm_context *ctx, const char *tmp, const char *path,
 {
     int w = rm_layer_raster_width(r), h = rm_layer_raster_height(r);
     const double *cells = rm_layer_raster_cdata(r);
-    sink s = {ctx, NULL, NULL, NULL};
+    sink s = {ctx, NULL, NULL, NULL, NULL};
     int rc = rm__tiff_file_open(ctx, &s.file, tmp, path);
     if (rc)
         return rc;
-    if (rm__tiff_tiles_create(&s.enc, ZLEVEL) != RM_OK) {
+    if (rm__tiff_tiles_create(&s.enc, ZLEVEL) != RM_OK ||
+        (w > BLOCK && rm__tiff_worker_start(&s.worker, ZLEVEL) != RM_OK &&
+         rm__tiff_tiles_create(&s.odd, ZLEVEL) != RM_OK)) {
+        rm__tiff_tiles_destroy(s.enc);
         rm__tiff_file_close(ctx, s.file, 0);
         return rm__error(ctx, RM_ENOMEM, NULL, "out of memory");
     }
-    /* Without a second thread every tile is encoded here. */
-    if (w > BLOCK)
-        rm__tiff_worker_start(&s.worker, ZLEVEL);
     for (int top = 0; top < h && rc == RM_OK; top += BLOCK)
         rc = put_rows(&s, w, h, cells + (size_t)top * (size_t)w, top,
                       h - top < BLOCK ? h - top : BLOCK);
     if (rc == RM_OK && n > 0)
         rc = overviews(&s, cells, w, h, n, ow, oh);
     rm__tiff_worker_stop(s.worker);
+    rm__tiff_tiles_destroy(s.odd);
     rm__tiff_tiles_destroy(s.enc);
     int closed = rm__tiff_file_close(ctx, s.file, rc == RM_OK);
     return rc ? rc : closed;
