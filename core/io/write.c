@@ -924,6 +924,12 @@ int rm_io_write(rm_context *ctx, const char *path, rm_layer *const *layers,
         return rc;
 
     rm__gdal_capture_begin(&w.cap);
+    /* GDAL stamps a GeoPackage's tables with this time, else the clock. */
+    const char *stamp = opt->version >= 2 ? opt->timestamp : NULL;
+    const char *prev = CPLGetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
+    char *saved = prev ? CPLStrdup(prev) : NULL;
+    if (stamp)
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", stamp);
     char **dsco = NULL;
     if (w.fmt == FMT_GPX)
         dsco = CSLSetNameValue(dsco, "GPX_USE_EXTENSIONS", "YES");
@@ -941,6 +947,9 @@ int rm_io_write(rm_context *ctx, const char *path, rm_layer *const *layers,
         if (!rc && w.cap.n_failures > before)
             rc = write_error(&w, NULL, -1, "cannot finish the file");
     }
+    if (stamp)
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", saved);
+    CPLFree(saved);
     rm__gdal_capture_end(&w.cap);
     if (rc) {
         rm__atomic_abort(&a);

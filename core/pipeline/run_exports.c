@@ -3,8 +3,11 @@
  * layer for single-layer formats: GeoJSON, CSV, GPX), raster layers as
  * GeoTIFF beside it (`OUT.<layer>.tif`), all staged until the run ends.
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "run_state.h"
 #include "util/util.h"
@@ -41,6 +44,19 @@ static int single_layer_format(const char *format)
     return strcmp(format, "GPKG") != 0;
 }
 
+/* The briefing's date as GDAL stamps a GeoPackage: the same briefing
+ * gives the same file however often it runs. */
+static void stamp_of(int64_t ms, char out[32])
+{
+    int64_t ms_of_day = ms % 1000 < 0 ? ms % 1000 + 1000 : ms % 1000;
+    time_t s = (time_t)((ms - ms_of_day) / 1000);
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    char day[24];
+    strftime(day, sizeof day, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out, 32, "%s.%03dZ", day, (int)ms_of_day);
+}
+
 int rm__run_exports(rm__run *r)
 {
     const rm__spec_outputs *o = &r->b->spec->outputs;
@@ -73,9 +89,12 @@ int rm__run_exports(rm__run *r)
             vec[n_vec++] = e->layer;
         }
     }
+    char stamp[32];
+    stamp_of(r->b->spec->briefing.date_ms, stamp);
     rm_write_options wo = RM_WRITE_OPTIONS_INIT;
     wo.format = o->export_format;
     wo.wgs84 = o->export_wgs84;
+    wo.timestamp = stamp;
     if (rc == RM_OK && n_vec > 0 && single_layer_format(wo.format) &&
         n_vec > 1) {
         for (size_t i = 0; rc == RM_OK && i < n_vec; i++) {

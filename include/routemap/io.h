@@ -67,15 +67,20 @@ typedef struct rm_read_report {
 RM_EXTERN int rm_io_read(rm_context *ctx, rm_layer **out, const char *source,
                          const rm_read_options *opt, rm_read_report *report);
 
-#define RM_WRITE_OPTIONS_VERSION 1
+#define RM_WRITE_OPTIONS_VERSION 2
 
 typedef struct rm_write_options {
     uint32_t version;   /**< RM_WRITE_OPTIONS_VERSION */
     const char *format; /**< "GPKG" (default), "GeoJSON", "CSV", "GPX" */
     int wgs84;          /**< 1: write in WGS 84 (always for GeoJSON, GPX) */
+    /** The time a format records as the data's last change (GeoPackage:
+     * gpkg_contents.last_change), ISO 8601 UTC such as
+     * "2026-10-01T00:00:00.000Z", so that the same layers always give the
+     * same file; NULL: the time of writing. (Since version 2.) */
+    const char *timestamp;
 } rm_write_options;
 
-#define RM_WRITE_OPTIONS_INIT {RM_WRITE_OPTIONS_VERSION, NULL, 0}
+#define RM_WRITE_OPTIONS_INIT {RM_WRITE_OPTIONS_VERSION, NULL, 0, NULL}
 
 /**
  * Write vector layers into one file (GeoPackage: one table per layer;

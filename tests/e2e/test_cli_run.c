@@ -170,6 +170,47 @@ static void test_run_and_check_outputs(void **state)
     free(m);
 }
 
+/* The same briefing run twice gives the same GeoPackage, byte for byte:
+ * its tables are stamped with the briefing's date (here the period's
+ * end, 2026-09-30, end of day), not the clock. */
+static void test_export_reproducible(void **state)
+{
+    (void)state;
+    e2e_write("incidents.csv", INCIDENTS_CSV);
+    e2e_write("bases.geojson", BASES_GEOJSON);
+    const char *brief = e2e_write("brief.yaml", BRIEFING);
+    char sums[2][65];
+    for (int k = 0; k < 2; k++) {
+        const char *out = e2e_path(k ? "again" : "first");
+        const char *args[] = {"run", brief, "-o", out, NULL};
+        e2e_result r = e2e_run(args);
+        assert_int_equal(r.exit_code, 0);
+        e2e_free(&r);
+        char gpkg[1200];
+        snprintf(gpkg, sizeof gpkg, "%s/results.gpkg", out);
+        sha256sum(gpkg, sums[k]);
+        if (k)
+            continue;
+        GDALAllRegister();
+        GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
+        assert_non_null(ds);
+        OGRLayerH q = GDALDatasetExecuteSQL(
+            ds, "SELECT DISTINCT CAST(last_change AS TEXT) FROM gpkg_contents",
+            NULL, NULL);
+        assert_non_null(q);
+        assert_int_equal(OGR_L_GetFeatureCount(q, 1), 1);
+        OGR_L_ResetReading(q);
+        OGRFeatureH f = OGR_L_GetNextFeature(q);
+        assert_non_null(f);
+        assert_string_equal(OGR_F_GetFieldAsString(f, 0),
+                            "2026-09-30T23:59:59.999Z");
+        OGR_F_Destroy(f);
+        GDALDatasetReleaseResultSet(ds, q);
+        GDALClose(ds);
+    }
+    assert_string_equal(sums[0], sums[1]);
+}
+
 static void test_failed_run_keeps_previous_outputs(void **state)
 {
     (void)state;
@@ -256,6 +297,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_run_and_check_outputs),
+        cmocka_unit_test(test_export_reproducible),
         cmocka_unit_test(test_failed_run_keeps_previous_outputs),
         cmocka_unit_test(test_analyze),
         cmocka_unit_test(test_validate_plugins_inspect),
