@@ -1,5 +1,5 @@
 /*
- * A cap on GDAL's block cache while a big raster is read or written, so
+ * A cap on GDAL's block cache while a big raster is read, so
  * the cache never holds a second copy of what the layer already has in
  * memory. Caps nest across threads; the limit in force before the first
  * comes back after the last.
@@ -16,9 +16,9 @@
 
 /**
  * Cache to stream `band` through (bytes): a row and a half of its blocks,
- * at least RM__GDAL_STREAM_CACHE. GDAL reads and writes a row of blocks
- * line by line; less than a row would evict half-read or half-written
- * blocks, to be decompressed or rewritten again.
+ * at least RM__GDAL_STREAM_CACHE. GDAL reads a row of blocks line by
+ * line; less than a row would evict half-read blocks, to be decompressed
+ * again.
  */
 int64_t rm__gdal_cache_for(GDALRasterBandH band);
 
