@@ -1,18 +1,23 @@
 /*
  * Reprojection of the layer's coordinates while reading continues: a
- * background thread transforms, in place, each range of coordinates the
- * reader hands over, with its own rm_context and transformation (PROJ
- * objects are used by one thread only). The reader syncs before it moves
- * the coordinate array; the last range is done when reading ends. While it
- * has nothing to transform, the thread faults in, ahead of the reader, the
- * pages of the layer's freshly sized arrays (MADV_POPULATE_WRITE: page
- * tables only, contents untouched), so the kernel's page zeroing leaves
- * the reading thread.
+ * background thread transforms, in place, the coordinates the reader hands
+ * over, a chunk at a time, with its own rm_context and transformation (PROJ
+ * objects are used by one thread only). The thread runs at the lowest
+ * priority, so GDAL's reading threads keep the CPUs they need and the
+ * transformation takes what is left; whenever the reader must wait for it
+ * (before it moves the coordinate array, and at the end) the reader takes
+ * the chunks not yet started itself, so a starved thread never holds it up
+ * for more than one chunk. While it has nothing to transform, the thread
+ * faults in, ahead of the reader, the pages of the layer's freshly sized
+ * arrays (MADV_POPULATE_WRITE: page tables only, contents untouched), so
+ * the kernel's page zeroing leaves the reading thread.
  */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "io/read_internal.h"
@@ -21,6 +26,8 @@
 
 #define MAX_SPANS 64
 #define PREFAULT_ROWS 32768 /* rows faulted in per step, every array */
+#define CHUNK 4096          /* coordinates transformed per claim */
+#define LOWEST_NICE 19
 
 /* One array of the layer: base and bytes per row. */
 typedef struct span {
@@ -37,7 +44,8 @@ struct rd_proj {
     rm_transform *tr;
     rm_layer *layer;
     size_t submitted; /* coordinates handed over */
-    size_t done;      /* coordinates transformed */
+    size_t claimed;   /* coordinates taken by the thread or the reader */
+    size_t done;      /* coordinates transformed (a count, not a cursor) */
     size_t failed;
     int stop;
     int running;
@@ -114,13 +122,46 @@ static int prefault_step(rd_proj *p)
 #endif
 }
 
+/*
+ * Claim the next chunk of handed-over coordinates (lock held).
+ * @return its length, 0 when none is left; *from: its first coordinate.
+ */
+static size_t claim(rd_proj *p, size_t *from)
+{
+    size_t n = p->submitted - p->claimed;
+    if (n > CHUNK)
+        n = CHUNK;
+    *from = p->claimed;
+    p->claimed += n;
+    return n;
+}
+
+/* Transform a claimed chunk with `tr` and count it done (lock held on
+ * entry and return, released while transforming). */
+static void transform_chunk(rd_proj *p, rm_transform *tr, size_t from,
+                            size_t n)
+{
+    double *xy = p->layer->xy;
+    pthread_mutex_unlock(&p->lock);
+    size_t failed = 0;
+    rm_transform_apply(tr, xy + 2 * from, n, &failed);
+    pthread_mutex_lock(&p->lock);
+    p->failed += failed;
+    p->done += n;
+    if (p->done == p->submitted)
+        pthread_cond_broadcast(&p->idle);
+}
+
 static void *worker(void *arg)
 {
     rd_proj *p = arg;
+    /* This thread only; a refusal leaves it at the normal priority. */
+    (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), LOWEST_NICE);
     pthread_mutex_lock(&p->lock);
     int prefault = p->pf_rows > 0;
     for (;;) {
-        while (p->done == p->submitted && !p->stop) {
+        size_t from, n;
+        while ((n = claim(p, &from)) == 0 && !p->stop) {
             if (prefault) {
                 /* Idle: fault in pages until there is work. */
                 pthread_mutex_unlock(&p->lock);
@@ -130,17 +171,9 @@ static void *worker(void *arg)
             }
             pthread_cond_wait(&p->wake, &p->lock);
         }
-        if (p->done == p->submitted && p->stop)
+        if (n == 0)
             break;
-        size_t from = p->done, to = p->submitted;
-        double *xy = p->layer->xy;
-        pthread_mutex_unlock(&p->lock);
-        size_t failed = 0;
-        rm_transform_apply(p->tr, xy + 2 * from, to - from, &failed);
-        pthread_mutex_lock(&p->lock);
-        p->failed += failed;
-        p->done = to;
-        pthread_cond_broadcast(&p->idle);
+        transform_chunk(p, p->tr, from, n);
     }
     pthread_mutex_unlock(&p->lock);
     return NULL;
@@ -200,6 +233,9 @@ void rd_proj_sync(rd_reader *r)
     if (!p)
         return;
     pthread_mutex_lock(&p->lock);
+    size_t from, n;
+    while ((n = claim(p, &from)) != 0)
+        transform_chunk(p, r->tr, from, n);
     while (p->done != p->submitted)
         pthread_cond_wait(&p->idle, &p->lock);
     pthread_mutex_unlock(&p->lock);
@@ -223,6 +259,7 @@ int rd_proj_finish(rd_reader *r)
     size_t from = 0;
     if (r->proj) {
         rd_proj_submit(r);
+        rd_proj_sync(r);
         stop(r->proj);
         from = r->proj->done;
         r->n_proj_failed += r->proj->failed;

@@ -24,6 +24,7 @@
 #include <gdal.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
+#include <proj.h>
 
 #include "routemap/context.h"
 #include "routemap/errors.h"
@@ -993,6 +994,24 @@ static void test_gpkg_big_batches(void **state)
             }
         }
         if (proj) {
+            /* Every point exactly once, whichever thread took its chunk:
+             * PROJ's own answer for each. */
+            PJ_CONTEXT *pc = proj_context_create();
+            PJ *raw = proj_create_crs_to_crs(pc, "EPSG:4326", "EPSG:32631",
+                                             NULL);
+            PJ *pj = proj_normalize_for_visualization(pc, raw);
+            assert_non_null(pj);
+            for (size_t r = 0; r < (size_t)n - 2; r++) {
+                int i = (int)r + (r >= 40000) + (r >= 49999);
+                PJ_COORD c = proj_coord(-5.0 + (i % 1000) / 100.0,
+                                        10.0 + (i / 1000) / 100.0, 0, 0);
+                c = proj_trans(pj, PJ_FWD, c);
+                near(xy[2 * r], c.xy.x, 1e-6);
+                near(xy[2 * r + 1], c.xy.y, 1e-6);
+            }
+            proj_destroy(pj);
+            proj_destroy(raw);
+            proj_context_destroy(pc);
             /* echo "10 -5" | cs2cs -f %.4f EPSG:4326 EPSG:32631
              *   -> -379471.0151 1116126.2925 (row 0)
              * echo "10.69 4.99" | cs2cs -f %.4f EPSG:4326 EPSG:32631
