@@ -1,8 +1,9 @@
 /*
  * Reprojection of the layer's coordinates while reading continues: a
  * background thread transforms, in place, the coordinates the reader hands
- * over, a chunk at a time, with its own rm_context and transformation (PROJ
- * objects are used by one thread only). The thread runs at the lowest
+ * over, a chunk at a time, with its own rm_context and transformation,
+ * which it makes itself, off the reader's path (PROJ objects are used by
+ * one thread only). The thread runs at the lowest
  * priority, so GDAL's reading threads keep the CPUs they need and the
  * transformation takes what is left; whenever the reader must wait for it
  * (before it moves the coordinate array, and at the end) the reader takes
@@ -40,8 +41,9 @@ struct rd_proj {
     pthread_mutex_t lock;
     pthread_cond_t wake; /* new work or stop */
     pthread_cond_t idle; /* done caught up with submitted */
-    rm_context *ctx;     /* the thread's own context */
-    rm_transform *tr;
+    char *src, *dst;     /* the CRSs, copied */
+    rm_context *ctx;     /* the thread's own context, made by the thread */
+    rm_transform *tr;    /* NULL when it could not be made */
     rm_layer *layer;
     size_t submitted; /* coordinates handed over */
     size_t claimed;   /* coordinates taken by the thread or the reader */
@@ -157,6 +159,12 @@ static void *worker(void *arg)
     rd_proj *p = arg;
     /* This thread only; a refusal leaves it at the normal priority. */
     (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), LOWEST_NICE);
+    /* Made here, off the reader's path; without it the reader does all. */
+    if (rm_context_create(&p->ctx) != RM_OK)
+        return NULL;
+    rm_context_set_logger(p->ctx, NULL, NULL);
+    if (rm_transform_create(p->ctx, &p->tr, p->src, p->dst) != RM_OK)
+        return NULL;
     pthread_mutex_lock(&p->lock);
     int prefault = p->pf_rows > 0;
     for (;;) {
@@ -187,16 +195,13 @@ int rd_proj_start(rd_reader *r)
     if (!p)
         return rd_error(r, RM_ENOMEM, -1, "out of memory");
     p->layer = r->out;
-    if (rm_context_create(&p->ctx) != RM_OK) {
+    p->src = rm__strdup(r->src_crs);
+    p->dst = rm__strdup(r->dst_crs);
+    if (!p->src || !p->dst) {
+        free(p->src);
+        free(p->dst);
         free(p);
-        return RM_OK; /* fall back to reprojecting at the end */
-    }
-    rm_context_set_logger(p->ctx, NULL, NULL);
-    if (rm_transform_create(p->ctx, &p->tr, r->src_crs, r->dst_crs) !=
-        RM_OK) {
-        rm_context_destroy(p->ctx);
-        free(p);
-        return RM_OK;
+        return RM_OK; /* the reader reprojects everything itself */
     }
     plan_prefault(p, r->out);
     pthread_mutex_init(&p->lock, NULL);
@@ -206,8 +211,8 @@ int rd_proj_start(rd_reader *r)
         pthread_mutex_destroy(&p->lock);
         pthread_cond_destroy(&p->wake);
         pthread_cond_destroy(&p->idle);
-        rm_transform_destroy(p->tr);
-        rm_context_destroy(p->ctx);
+        free(p->src);
+        free(p->dst);
         free(p);
         return RM_OK;
     }
@@ -288,6 +293,8 @@ void rd_proj_free(rd_reader *r)
     pthread_cond_destroy(&p->idle);
     rm_transform_destroy(p->tr);
     rm_context_destroy(p->ctx);
+    free(p->src);
+    free(p->dst);
     free(p);
     r->proj = NULL;
 }
