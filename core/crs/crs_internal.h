@@ -35,10 +35,17 @@ const char *rm__proj_reason(rm__proj_capture *cap);
 #define RM__FAST_TMERC 1 /* transverse Mercator, UTM */
 #define RM__FAST_LAEA 2  /* Lambert azimuthal equal-area */
 
+/* How many points the fast paths take at a time. */
+enum {
+    RM__FP_VEC_NONE,  /* one, through libm */
+    RM__FP_VEC_AVX2,  /* four (AVX2, FMA, glibc's libmvec) */
+    RM__FP_VEC_AVX512 /* eight (AVX-512F, FMA, libmvec) */
+};
+
 /** Constants of one fast projection from lon/lat degrees to metres. */
 typedef struct rm__fastproj {
     int kind;        /* RM__FAST_* */
-    int vec;         /* 1: four points at a time (AVX2 and libmvec) */
+    int vec;         /* RM__FP_VEC_*: the widest path the CPU has */
     double lon0;     /* central meridian or centre, degrees */
     double dlon_max; /* domain: |lon - lon0| <= dlon_max, */
     double lat_max;  /* |lat| <= lat_max */

@@ -61,6 +61,7 @@ static void tm_coefficients(double n, double c[6], double alpha[6])
     defined(__GLIBC__) && defined(__GLIBC_PREREQ)
 #if __GLIBC_PREREQ(2, 35)
 #define FP_HAVE_AVX2 1
+#define FP_HAVE_AVX512 1
 #endif
 #endif
 
@@ -118,6 +119,14 @@ __m256d _ZGVdN4v_log1p(__m256d x);
 #define FP_MIN _mm256_min_pd
 #define FP_MAX _mm256_max_pd
 #include "crs/fastproj_math.h"
+#undef FP_V
+#undef FP_NAME
+#undef FP_SPLAT
+#undef FP_ATAN2
+#undef FP_LOG1P
+#undef FP_SQRT
+#undef FP_MIN
+#undef FP_MAX
 
 /* k (1 to 4) points; fewer than 4 are padded with the origin. */
 static void run_avx2(const rm__fastproj *fp, double *xy, size_t k)
@@ -146,6 +155,73 @@ static void run_avx2(const rm__fastproj *fp, double *xy, size_t k)
 }
 #pragma GCC pop_options
 #endif
+
+/* ---- AVX-512: eight points at a time, the same formulas ---- */
+
+#ifdef FP_HAVE_AVX512
+#pragma GCC push_options
+#pragma GCC target("avx512f,fma")
+#pragma GCC optimize("fp-contract=fast")
+__m512d _ZGVeN8vv_atan2(__m512d y, __m512d x);
+__m512d _ZGVeN8v_log1p(__m512d x);
+
+#define FP_V __m512d
+#define FP_NAME(f) f##_avx512
+#define FP_SPLAT(x) _mm512_set1_pd(x)
+#define FP_ATAN2 _ZGVeN8vv_atan2
+#define FP_LOG1P _ZGVeN8v_log1p
+#define FP_SQRT _mm512_sqrt_pd
+#define FP_MIN _mm512_min_pd
+#define FP_MAX _mm512_max_pd
+#include "crs/fastproj_math.h"
+#undef FP_V
+#undef FP_NAME
+#undef FP_SPLAT
+#undef FP_ATAN2
+#undef FP_LOG1P
+#undef FP_SQRT
+#undef FP_MIN
+#undef FP_MAX
+
+/* k (1 to 8) points; fewer than 8 are padded with the origin, so every
+ * point goes through the same instructions wherever it falls in the
+ * array (the results never depend on how the points were split up). */
+static void run_avx512(const rm__fastproj *fp, double *xy, size_t k)
+{
+    double pad[16];
+    double *p = xy;
+    if (k < 8) {
+        for (size_t i = 0; i < 8; i++) {
+            pad[2 * i] = i < k ? xy[2 * i] : fp->lon0;
+            pad[2 * i + 1] = i < k ? xy[2 * i + 1] : 0.0;
+        }
+        p = pad;
+    }
+    /* [x0 y0 .. x3 y3] [x4 y4 .. x7 y7] -> lanes 0 4 1 5 2 6 3 7 */
+    __m512d a = _mm512_loadu_pd(p), b = _mm512_loadu_pd(p + 8);
+    __m512d lon = _mm512_unpacklo_pd(a, b), lat = _mm512_unpackhi_pd(a, b);
+    __m512d x, y;
+    if (fp->kind == RM__FAST_TMERC)
+        tm_avx512(fp, lon, lat, &x, &y);
+    else
+        laea_avx512(fp, lon, lat, &x, &y);
+    _mm512_storeu_pd(p, _mm512_unpacklo_pd(x, y));
+    _mm512_storeu_pd(p + 8, _mm512_unpackhi_pd(x, y));
+    if (k < 8)
+        memcpy(xy, pad, 2 * k * sizeof *xy);
+}
+#pragma GCC pop_options
+#endif
+
+static int has_avx512(void)
+{
+#ifdef FP_HAVE_AVX512
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
 
 static int has_avx2(void)
 {
@@ -176,17 +252,25 @@ size_t rm__fastproj_fwd(const rm__fastproj *fp, double *xy, size_t n)
 {
     if (fp->kind == RM__FAST_NONE)
         return 0;
+    size_t step = fp->vec == RM__FP_VEC_AVX512 ? 8 : 4;
     size_t i = 0;
     while (i < n) {
-        size_t m = n - i < 4 ? n - i : 4, k = 0;
+        size_t m = n - i < step ? n - i : step, k = 0;
         while (k < m && inside(fp, xy + 2 * (i + k)))
             k++;
-#ifdef FP_HAVE_AVX2
-        if (k && fp->vec)
-            run_avx2(fp, xy + 2 * i, k);
-        else
+        if (k) {
+#ifdef FP_HAVE_AVX512
+            if (fp->vec == RM__FP_VEC_AVX512)
+                run_avx512(fp, xy + 2 * i, k);
+            else
 #endif
-            run_scalar(fp, xy + 2 * i, k);
+#ifdef FP_HAVE_AVX2
+            if (fp->vec == RM__FP_VEC_AVX2)
+                run_avx2(fp, xy + 2 * i, k);
+            else
+#endif
+                run_scalar(fp, xy + 2 * i, k);
+        }
         i += k;
         if (k < m)
             break;
@@ -390,6 +474,8 @@ int rm__fastproj_setup(rm__fastproj *fp, const char *def)
     if (!ok)
         memset(fp, 0, sizeof *fp);
     else
-        fp->vec = has_avx2();
+        fp->vec = has_avx512() ? RM__FP_VEC_AVX512
+                  : has_avx2() ? RM__FP_VEC_AVX2
+                               : RM__FP_VEC_NONE;
     return ok;
 }

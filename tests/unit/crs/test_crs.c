@@ -544,12 +544,17 @@ static void test_fast_check_and_lanes(void **state)
     assert_int_equal(rm__fastproj_setup(&fp, "+proj=utm +zone=31 "
                                              "+ellps=WGS84"),
                      1);
-    /* Both the one-point-at-a-time and (where the CPU has it) the
-     * four-lane code pass the check against PROJ ... */
+    /* Every path the CPU has (one point at a time, and four or eight
+     * lanes) passes the check against PROJ ... */
     assert_int_equal(rm__transform_fast_agrees(tr, &fp), 1);
     rm__fastproj scalar = fp;
-    scalar.vec = 0;
+    scalar.vec = RM__FP_VEC_NONE;
     assert_int_equal(rm__transform_fast_agrees(tr, &scalar), 1);
+    for (int v = RM__FP_VEC_AVX2; v <= fp.vec; v++) {
+        rm__fastproj lanes = fp;
+        lanes.vec = v;
+        assert_int_equal(rm__transform_fast_agrees(tr, &lanes), 1);
+    }
     /* ... and the check catches a scale off by 1e-12 (6e-6 m at the
      * false northing of the pole), the wrong zone and the wrong
      * ellipsoid. */
@@ -564,20 +569,30 @@ static void test_fast_check_and_lanes(void **state)
                                               "+ellps=GRS80"),
                      1);
     assert_int_equal(rm__transform_fast_agrees(tr, &bad), 0);
-    /* Lanes do not mix: 1 to 9 points give each point's own answer. */
-    double one[2 * 9], many[2 * 9];
-    for (int i = 0; i < 9; i++) {
+    /* Lanes do not mix: 1 to 17 points give each point the answer it
+     * gets alone, to the bit, on each path (so results never depend on
+     * how a layer's points were split into runs), and the scalar answer
+     * to 1e-7 m. */
+    double one[2 * 17], many[2 * 17];
+    for (int i = 0; i < 17; i++) {
         one[2 * i] = uniform(-6.0, 12.0);
         one[2 * i + 1] = uniform(-80.0, 80.0);
     }
-    for (size_t n = 1; n <= 9; n++) {
-        memcpy(many, one, sizeof many);
-        assert_int_equal(rm__fastproj_fwd(&fp, many, n), n);
-        for (size_t i = 0; i < n; i++) {
-            double p[2] = {one[2 * i], one[2 * i + 1]};
-            assert_int_equal(rm__fastproj_fwd(&scalar, p, 1), 1);
-            assert_true(fabs(p[0] - many[2 * i]) < 1e-7);
-            assert_true(fabs(p[1] - many[2 * i + 1]) < 1e-7);
+    for (int v = RM__FP_VEC_NONE; v <= fp.vec; v++) {
+        rm__fastproj path = fp;
+        path.vec = v;
+        for (size_t n = 1; n <= 17; n++) {
+            memcpy(many, one, sizeof many);
+            assert_int_equal(rm__fastproj_fwd(&path, many, n), n);
+            for (size_t i = 0; i < n; i++) {
+                double p[2] = {one[2 * i], one[2 * i + 1]};
+                double q[2] = {one[2 * i], one[2 * i + 1]};
+                assert_int_equal(rm__fastproj_fwd(&path, p, 1), 1);
+                assert_true(p[0] == many[2 * i] && p[1] == many[2 * i + 1]);
+                assert_int_equal(rm__fastproj_fwd(&scalar, q, 1), 1);
+                assert_true(fabs(q[0] - many[2 * i]) < 1e-7);
+                assert_true(fabs(q[1] - many[2 * i + 1]) < 1e-7);
+            }
         }
     }
     /* The fast loop stops at the first point outside its domain. */
