@@ -8,7 +8,7 @@
 #include "cli.h"
 
 static const char HELP[] =
-    "usage: routemap [--json] inspect SOURCE\n"
+    "usage: routemap inspect SOURCE [--json]\n"
     "\n"
     "Describes a data source like `ogrinfo -so`: for each layer its name,\n"
     "geometry type, feature count, fields, CRS and extent (rasters: size,\n"
@@ -21,21 +21,16 @@ int rm_cli_inspect(rm_cli *cli, int argc, char **argv)
         fputs(HELP, stdout);
         return 0;
     }
-    int json = cli->json;
     const char *source = NULL;
     for (int i = 0; i < argc; i++) {
-        if (argv[i][0] == '-' && argv[i][1] == '-' &&
-            argv[i][2] == 'j') /* --json after the command */
-            json = 1;
-        else if (source)
+        if (source)
             return rm_cli_usage(cli, "inspect", "expected one SOURCE");
-        else
-            source = argv[i];
+        source = argv[i];
     }
     if (!source)
         return rm_cli_usage(cli, "inspect", "expected a SOURCE");
     char *text = NULL;
-    int rc = rm_io_inspect(cli->ctx, source, json, &text);
+    int rc = rm_io_inspect(cli->ctx, source, cli->json, &text);
     if (rc != RM_OK)
         return rm_cli_fail(cli, rc);
     fputs(text, stdout);

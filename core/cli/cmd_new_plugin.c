@@ -383,10 +383,6 @@ int rm_cli_new_plugin(rm_cli *cli, int argc, char **argv)
             fputs(HELP, stdout);
             return 0;
         }
-        if (strcmp(argv[i], "--json") == 0) {
-            cli->json = 1;
-            continue;
-        }
         if (argv[i][0] == '-' && argv[i][1] != '\0')
             return rm_cli_usage(cli, "new-plugin", "unknown option '%s'",
                                 argv[i]);

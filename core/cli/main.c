@@ -23,7 +23,7 @@ static const char USAGE[] =
     "          [--crs CRS] -o OUT  run one analysis without a briefing\n"
     "  new-plugin NAME [DIR]      write a plugin project to start from\n"
     "\n"
-    "Options:\n"
+    "Options (before or after the command):\n"
     "  -h, --help           help (also after a command)\n"
     "  --version            print the version\n"
     "  -q, --quiet          print only errors\n"
@@ -132,6 +132,47 @@ static void log_to_stderr(void *userdata, rm_log_level level,
     fprintf(stderr, "routemap: %s: %s\n", names[level], msg);
 }
 
+/*
+ * One global option at argv[*i] (its value, if any, at argv[*i + 1]).
+ * @return 1 taken (with *i on its last word), 0 not a global option, -1
+ * a usage error (printed).
+ */
+static int global_option(rm_cli *cli, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+        cli->quiet = 1;
+    } else if (strcmp(a, "--json") == 0) {
+        cli->json = 1;
+    } else if (strcmp(a, "--in-process") == 0) {
+        cli->in_process = 1;
+    } else if (strcmp(a, "--allow-writable-plugins") == 0) {
+        cli->allow_writable = 1;
+    } else if (strcmp(a, "--plugin-path") == 0) {
+        if (*i + 1 >= argc)
+            return rm_cli_usage(cli, NULL, "--plugin-path needs a DIR"), -1;
+        if (cli->n_plugin_paths == RM_CLI_MAX_PATHS)
+            return rm_cli_usage(cli, NULL, "too many --plugin-path"), -1;
+        cli->plugin_paths[cli->n_plugin_paths++] = argv[++*i];
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* The commands' own options that take a value: what follows them is
+ * that value, never a global option. */
+static int takes_value(const char *a)
+{
+    static const char *const opts[] = {"-o",        "--out",     "--input",
+                                       "--set",     "--crs",     "--timeout",
+                                       "--memory"};
+    for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++)
+        if (strcmp(a, opts[k]) == 0)
+            return 1;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     rm_cli cli = {0};
@@ -145,27 +186,30 @@ int main(int argc, char **argv)
             printf("routemap %s (plugin ABI %d.%d)\n", RM_VERSION_STRING,
                    RM_PLUGIN_ABI_MAJOR, RM_PLUGIN_ABI_MINOR);
             return 0;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-            cli.quiet = 1;
-        } else if (strcmp(a, "--json") == 0) {
-            cli.json = 1;
-        } else if (strcmp(a, "--in-process") == 0) {
-            cli.in_process = 1;
-        } else if (strcmp(a, "--allow-writable-plugins") == 0) {
-            cli.allow_writable = 1;
-        } else if (strcmp(a, "--plugin-path") == 0) {
-            if (i + 1 >= argc)
-                return rm_cli_usage(&cli, NULL, "--plugin-path needs a DIR");
-            if (cli.n_plugin_paths == RM_CLI_MAX_PATHS)
-                return rm_cli_usage(&cli, NULL, "too many --plugin-path");
-            cli.plugin_paths[cli.n_plugin_paths++] = argv[++i];
-        } else {
-            return rm_cli_usage(&cli, NULL, "unknown option '%s'", a);
         }
+        int got = global_option(&cli, argc, argv, &i);
+        if (got < 0)
+            return rm_exit_code(RM_EUSAGE);
+        if (!got)
+            return rm_cli_usage(&cli, NULL, "unknown option '%s'", a);
     }
     if (i >= argc) {
         fputs(USAGE, stderr);
         return rm_exit_code(RM_EUSAGE);
+    }
+    const char *command = argv[i];
+    /* Global options after the command too: the command sees the rest. */
+    int n = 0;
+    for (int k = i + 1; k < argc; k++) {
+        int got = takes_value(argv[k]) ? 0
+                                       : global_option(&cli, argc, argv, &k);
+        if (got < 0)
+            return rm_exit_code(RM_EUSAGE);
+        if (got)
+            continue;
+        argv[i + 1 + n++] = argv[k];
+        if (takes_value(argv[k]) && k + 1 < argc)
+            argv[i + 1 + n++] = argv[++k];
     }
     static const struct {
         const char *name;
@@ -176,7 +220,7 @@ int main(int argc, char **argv)
         {"analyze", rm_cli_analyze}, {"new-plugin", rm_cli_new_plugin},
     };
     for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++) {
-        if (strcmp(argv[i], commands[c].name) != 0)
+        if (strcmp(command, commands[c].name) != 0)
             continue;
         int rc = rm_context_create(&cli.ctx);
         if (rc != RM_OK) {
@@ -186,9 +230,9 @@ int main(int argc, char **argv)
         rm_context_set_logger(cli.ctx, log_to_stderr, NULL);
         rm_context_set_log_level(cli.ctx,
                                  cli.quiet ? RM_LOG_ERROR : RM_LOG_WARN);
-        int code = commands[c].fn(&cli, argc - i - 1, argv + i + 1);
+        int code = commands[c].fn(&cli, n, argv + i + 1);
         rm_context_destroy(cli.ctx);
         return code;
     }
-    return rm_cli_usage(&cli, NULL, "unknown command '%s'", argv[i]);
+    return rm_cli_usage(&cli, NULL, "unknown command '%s'", command);
 }

@@ -286,6 +286,34 @@ static void test_validate_plugins_inspect(void **state)
     assert_non_null(strstr(r.out, "\"extent\""));
     e2e_free(&r);
 
+    /* Global options work after the command as well as before it; a
+     * command's own option keeps its value even when it looks like one. */
+    const char *a6[] = {"validate", e2e_path("brief.yaml"), "--quiet", NULL};
+    r = e2e_run(a6);
+    assert_int_equal(r.exit_code, 0);
+    assert_string_equal(r.out, "");
+    e2e_free(&r);
+
+    const char *a7[] = {"validate", e2e_path("brief.yaml"), "--json", NULL};
+    r = e2e_run(a7);
+    assert_int_equal(r.exit_code, 0);
+    assert_string_equal(r.out, "{\"ok\":true}\n");
+    e2e_free(&r);
+
+    const char *a8[] = {"plugins", "--json", NULL};
+    r = e2e_run(a8);
+    assert_int_equal(r.exit_code, 0);
+    assert_non_null(strstr(r.out, "\"name\":\"buffer\""));
+    e2e_free(&r);
+
+    const char *a9[] = {"analyze", "buffer", "--set", "--json", "-o",
+                        "never.gpkg", NULL};
+    r = e2e_run(a9);
+    assert_int_equal(r.exit_code, 2);
+    assert_non_null(strstr(r.err, "'--json' is not NAME=VALUE"));
+    assert_string_equal(r.out, "");
+    e2e_free(&r);
+
     const char *a5[] = {"--version", NULL};
     r = e2e_run(a5);
     assert_int_equal(r.exit_code, 0);
