@@ -2,7 +2,8 @@
  * `routemap analyze PLUGIN`: one analysis without a briefing. Inputs are
  * NAME=SOURCE pairs, parameters PARAM=VALUE pairs (lists comma-separated),
  * and the result is one GeoPackage with a layer per declared output
- * (raster outputs beside it as OUT.<output>.tif).
+ * (raster outputs beside it as OUT.<output>.tif). SOURCE_DATE_EPOCH, when
+ * set, is the time the GeoPackage records as its last change.
  */
 #include <errno.h>
 #include <math.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -27,7 +29,9 @@ static const char HELP[] =
     "  --timeout S          stop the plugin after S seconds (default 1800)\n"
     "  --memory MB          memory the plugin may use (default 4096)\n"
     "  -o, --out OUT        GeoPackage to write (one layer per output)\n"
-    "'routemap plugins info PLUGIN' lists the parameters.\n";
+    "'routemap plugins info PLUGIN' lists the parameters. With\n"
+    "SOURCE_DATE_EPOCH set (seconds since 1970), the GeoPackage records that\n"
+    "time as its last change, so the same analysis gives the same file.\n";
 
 /* A number > 0 (whole when `whole`); 0 on success. */
 static int positive(const char *text, int whole, double *out)
@@ -40,6 +44,35 @@ static int positive(const char *text, int whole, double *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* Largest SOURCE_DATE_EPOCH taken: 9999-12-31T23:59:59Z. */
+#define EPOCH_MAX 253402300799LL
+
+/*
+ * SOURCE_DATE_EPOCH (the reproducible-builds convention: whole seconds
+ * since 1970-01-01T00:00Z) as a GeoPackage timestamp in `out`.
+ * @return 1 set, 0 unset or empty, -1 malformed.
+ */
+static int source_date(char out[32])
+{
+    const char *v = getenv("SOURCE_DATE_EPOCH");
+    if (!v || !*v)
+        return 0;
+    long long s = 0;
+    for (const char *p = v; *p; p++) {
+        if (*p < '0' || *p > '9' || s > EPOCH_MAX)
+            return -1;
+        s = s * 10 + (*p - '0');
+    }
+    if (s > EPOCH_MAX)
+        return -1;
+    time_t t = (time_t)s;
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) ||
+        strftime(out, 32, "%Y-%m-%dT%H:%M:%S.000Z", &tm) == 0)
+        return -1;
+    return 1;
 }
 
 int rm_cli_analyze(rm_cli *cli, int argc, char **argv)
@@ -114,6 +147,17 @@ int rm_cli_analyze(rm_cli *cli, int argc, char **argv)
             goto done;
         }
     }
+    char stamp[32];
+    int dated = source_date(stamp);
+    if (dated < 0) {
+        exit_code = rm_cli_usage(cli, "analyze",
+                                 "SOURCE_DATE_EPOCH='%s' is not a whole "
+                                 "number of seconds since 1970 (at most "
+                                 "%lld); set it to one or unset it",
+                                 getenv("SOURCE_DATE_EPOCH"), EPOCH_MAX);
+        goto done;
+    }
+    opt.timestamp = dated ? stamp : NULL;
     opt.inputs = inputs;
     opt.sets = sets;
     opt.in_process = cli->in_process;
@@ -127,13 +171,11 @@ int rm_cli_analyze(rm_cli *cli, int argc, char **argv)
         exit_code = rm_cli_fail(cli, rc);
     else {
         exit_code = 0;
-        if (cli->json)
-            {
+        if (cli->json) {
             printf("{\"ok\":true,\"output\":");
             rm_cli_json_string(opt.output);
             printf("}\n");
-        }
-        else if (!cli->quiet)
+        } else if (!cli->quiet)
             printf("wrote %s\n", opt.output);
     }
 done:

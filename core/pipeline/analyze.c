@@ -200,6 +200,7 @@ static int write_outputs(analysis *a, const rm_plugin_desc *d,
     if (rc == RM_OK && n_vec > 0) {
         rm_write_options wo = RM_WRITE_OPTIONS_INIT;
         wo.format = "GPKG";
+        wo.timestamp = a->opt->version >= 2 ? a->opt->timestamp : NULL;
         rc = rm_io_write(a->ctx, a->opt->output, vec, n_vec, &wo);
     }
     free(vec);

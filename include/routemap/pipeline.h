@@ -55,7 +55,7 @@ typedef struct rm_run_options {
 RM_EXTERN int rm_briefing_run(rm_context *ctx, rm_briefing *b,
                               rm_registry *reg, const rm_run_options *opt);
 
-#define RM_ANALYZE_OPTIONS_VERSION 1
+#define RM_ANALYZE_OPTIONS_VERSION 2
 
 /** A one-off analysis without a briefing (`routemap analyze`). */
 typedef struct rm_analyze_options {
@@ -72,11 +72,16 @@ typedef struct rm_analyze_options {
                              604800; 0: the default, 1800 */
     uint64_t memory_mb; /**< MiB the plugin process may allocate, 16 to
                              1048576; 0: the default, 4096 */
+    /** The time the output records as its data's last change, as
+     * rm_write_options.timestamp ("2026-09-30T12:00:00.000Z"): the same
+     * analysis of the same inputs then gives the same file; NULL: the
+     * time of writing. (Since version 2.) */
+    const char *timestamp;
 } rm_analyze_options;
 
 #define RM_ANALYZE_OPTIONS_INIT                                              \
     {RM_ANALYZE_OPTIONS_VERSION, NULL, NULL, 0, NULL, 0, NULL, NULL, 0, 0,    \
-     0}
+     0, NULL}
 
 RM_EXTERN int rm_analyze(rm_context *ctx, rm_registry *reg,
                          const rm_analyze_options *opt);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <ogr_api.h>
@@ -256,6 +257,58 @@ static void test_analyze(void **state)
     GDALClose(ds);
 }
 
+/* With SOURCE_DATE_EPOCH the same analysis gives the same GeoPackage,
+ * stamped with that time: 1790000000 s is 2026-09-21T14:13:20Z
+ * (20,717 days and 51,200 s after 1970-01-01). A malformed value is a
+ * usage error that writes nothing. */
+static void test_analyze_source_date(void **state)
+{
+    (void)state;
+    char input[1300];
+    snprintf(input, sizeof input, "input=%s", e2e_path("bases.geojson"));
+    char sums[2][65];
+    setenv("SOURCE_DATE_EPOCH", "1790000000", 1);
+    for (int k = 0; k < 2; k++) {
+        const char *out = e2e_path(k ? "dated2.gpkg" : "dated1.gpkg");
+        const char *args[] = {"analyze", "buffer", "--input", input,
+                              "--set", "distance=500", "--crs",
+                              "EPSG:32631", "-o", out, NULL};
+        e2e_result r = e2e_run(args);
+        assert_int_equal(r.exit_code, 0);
+        e2e_free(&r);
+        sha256sum(out, sums[k]);
+        if (!k)
+            sleep(1); /* a clock-stamped file would now differ */
+    }
+    assert_string_equal(sums[0], sums[1]);
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpenEx(e2e_path("dated1.gpkg"), GDAL_OF_VECTOR,
+                                 NULL, NULL, NULL);
+    assert_non_null(ds);
+    OGRLayerH q = GDALDatasetExecuteSQL(
+        ds, "SELECT DISTINCT CAST(last_change AS TEXT) FROM gpkg_contents",
+        NULL, NULL);
+    assert_non_null(q);
+    OGRFeatureH f = OGR_L_GetNextFeature(q);
+    assert_non_null(f);
+    assert_string_equal(OGR_F_GetFieldAsString(f, 0),
+                        "2026-09-21T14:13:20.000Z");
+    OGR_F_Destroy(f);
+    GDALDatasetReleaseResultSet(ds, q);
+    GDALClose(ds);
+
+    setenv("SOURCE_DATE_EPOCH", "17900000OO", 1);
+    const char *bad = e2e_path("dated-bad.gpkg");
+    const char *args[] = {"analyze", "buffer", "--input", input, "--set",
+                          "distance=500", "-o", bad, NULL};
+    e2e_result r = e2e_run(args);
+    unsetenv("SOURCE_DATE_EPOCH");
+    assert_int_equal(r.exit_code, 2);
+    assert_non_null(strstr(r.err, "SOURCE_DATE_EPOCH='17900000OO'"));
+    assert_false(e2e_exists(bad));
+    e2e_free(&r);
+}
+
 static void test_validate_plugins_inspect(void **state)
 {
     (void)state;
@@ -328,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_export_reproducible),
         cmocka_unit_test(test_failed_run_keeps_previous_outputs),
         cmocka_unit_test(test_analyze),
+        cmocka_unit_test(test_analyze_source_date),
         cmocka_unit_test(test_validate_plugins_inspect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
