@@ -76,14 +76,6 @@ static void tm_coefficients(double n, double c[6], double alpha[6])
 #define FP_MIN fmin
 #define FP_MAX fmax
 #include "crs/fastproj_math.h"
-#undef FP_V
-#undef FP_NAME
-#undef FP_SPLAT
-#undef FP_ATAN2
-#undef FP_LOG1P
-#undef FP_SQRT
-#undef FP_MIN
-#undef FP_MAX
 
 static void run_scalar(const rm__fastproj *fp, double *xy, size_t k)
 {
@@ -118,45 +110,17 @@ __m256d _ZGVdN4v_log1p(__m256d x);
 #define FP_SQRT _mm256_sqrt_pd
 #define FP_MIN _mm256_min_pd
 #define FP_MAX _mm256_max_pd
+#define FP_LANES 4
+#define FP_LOADU _mm256_loadu_pd
+#define FP_STOREU _mm256_storeu_pd
+#define FP_UNPACKLO _mm256_unpacklo_pd
+#define FP_UNPACKHI _mm256_unpackhi_pd
 #include "crs/fastproj_math.h"
-#undef FP_V
-#undef FP_NAME
-#undef FP_SPLAT
-#undef FP_ATAN2
-#undef FP_LOG1P
-#undef FP_SQRT
-#undef FP_MIN
-#undef FP_MAX
 
-/* k (1 to 4) points; fewer than 4 are padded with the origin. */
-static void run_avx2(const rm__fastproj *fp, double *xy, size_t k)
-{
-    double pad[8];
-    double *p = xy;
-    if (k < 4) {
-        for (size_t i = 0; i < 4; i++) {
-            pad[2 * i] = i < k ? xy[2 * i] : fp->lon0;
-            pad[2 * i + 1] = i < k ? xy[2 * i + 1] : 0.0;
-        }
-        p = pad;
-    }
-    /* [x0 y0 x1 y1] [x2 y2 x3 y3] -> lanes in the order 0 2 1 3 */
-    __m256d a = _mm256_loadu_pd(p), b = _mm256_loadu_pd(p + 4);
-    __m256d lon = _mm256_unpacklo_pd(a, b), lat = _mm256_unpackhi_pd(a, b);
-    __m256d x, y;
-    if (fp->kind == RM__FAST_TMERC)
-        tm_avx2(fp, lon, lat, &x, &y);
-    else
-        laea_avx2(fp, lon, lat, &x, &y);
-    _mm256_storeu_pd(p, _mm256_unpacklo_pd(x, y));
-    _mm256_storeu_pd(p + 4, _mm256_unpackhi_pd(x, y));
-    if (k < 4)
-        memcpy(xy, pad, 2 * k * sizeof *xy);
-}
 #pragma GCC pop_options
 #endif
 
-/* ---- AVX-512: eight points at a time, the same formulas ---- */
+/* ---- AVX-512: eight points at a time through libmvec ---- */
 
 #ifdef FP_HAVE_AVX512
 #pragma GCC push_options
@@ -173,43 +137,13 @@ __m512d _ZGVeN8v_log1p(__m512d x);
 #define FP_SQRT _mm512_sqrt_pd
 #define FP_MIN _mm512_min_pd
 #define FP_MAX _mm512_max_pd
+#define FP_LANES 8
+#define FP_LOADU _mm512_loadu_pd
+#define FP_STOREU _mm512_storeu_pd
+#define FP_UNPACKLO _mm512_unpacklo_pd
+#define FP_UNPACKHI _mm512_unpackhi_pd
 #include "crs/fastproj_math.h"
-#undef FP_V
-#undef FP_NAME
-#undef FP_SPLAT
-#undef FP_ATAN2
-#undef FP_LOG1P
-#undef FP_SQRT
-#undef FP_MIN
-#undef FP_MAX
 
-/* k (1 to 8) points; fewer than 8 are padded with the origin, so every
- * point goes through the same instructions wherever it falls in the
- * array (the results never depend on how the points were split up). */
-static void run_avx512(const rm__fastproj *fp, double *xy, size_t k)
-{
-    double pad[16];
-    double *p = xy;
-    if (k < 8) {
-        for (size_t i = 0; i < 8; i++) {
-            pad[2 * i] = i < k ? xy[2 * i] : fp->lon0;
-            pad[2 * i + 1] = i < k ? xy[2 * i + 1] : 0.0;
-        }
-        p = pad;
-    }
-    /* [x0 y0 .. x3 y3] [x4 y4 .. x7 y7] -> lanes 0 4 1 5 2 6 3 7 */
-    __m512d a = _mm512_loadu_pd(p), b = _mm512_loadu_pd(p + 8);
-    __m512d lon = _mm512_unpacklo_pd(a, b), lat = _mm512_unpackhi_pd(a, b);
-    __m512d x, y;
-    if (fp->kind == RM__FAST_TMERC)
-        tm_avx512(fp, lon, lat, &x, &y);
-    else
-        laea_avx512(fp, lon, lat, &x, &y);
-    _mm512_storeu_pd(p, _mm512_unpacklo_pd(x, y));
-    _mm512_storeu_pd(p + 8, _mm512_unpackhi_pd(x, y));
-    if (k < 8)
-        memcpy(xy, pad, 2 * k * sizeof *xy);
-}
 #pragma GCC pop_options
 #endif
 

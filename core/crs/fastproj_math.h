@@ -2,9 +2,11 @@
  * The formulas of fastproj.c's projections, written once for a scalar or a
  * vector number type: fastproj.c includes this file once per type with
  * FP_V (the type), FP_NAME(f) (a name suffix), FP_SPLAT(x) (a double
- * in every lane), FP_ATAN2, FP_LOG1P, FP_SQRT, FP_MIN and FP_MAX defined.
- * Lanes never mix, and no formula branches, so each lane gives what the
- * scalar type gives.
+ * in every lane), FP_ATAN2, FP_LOG1P, FP_SQRT, FP_MIN and FP_MAX defined;
+ * for a vector type also FP_LANES, FP_LOADU, FP_STOREU, FP_UNPACKLO and
+ * FP_UNPACKHI, which make FP_NAME(run) over interleaved x,y pairs. The
+ * file undefines them all at its end. Lanes never mix, and no formula
+ * branches, so each lane gives what the scalar type gives.
  */
 
 /*
@@ -135,3 +137,51 @@ static inline void FP_NAME(laea)(const rm__fastproj *t, FP_V lon, FP_V lat,
     *x = t->x0 + t->xmf * b * cb * sl;
     *y = t->y0 + t->ymf * b * (t->cosb1 * sb - t->sinb1 * cb * cl);
 }
+
+#ifdef FP_LANES
+/*
+ * k (1 to FP_LANES) interleaved points in place; fewer are padded with the
+ * origin, so every point goes through the same instructions wherever it
+ * falls in the array (results never depend on how points were split up).
+ */
+static void FP_NAME(run)(const rm__fastproj *fp, double *xy, size_t k)
+{
+    double pad[2 * FP_LANES];
+    double *p = xy;
+    if (k < FP_LANES) {
+        for (size_t i = 0; i < FP_LANES; i++) {
+            pad[2 * i] = i < k ? xy[2 * i] : fp->lon0;
+            pad[2 * i + 1] = i < k ? xy[2 * i + 1] : 0.0;
+        }
+        p = pad;
+    }
+    /* Two registers of x,y pairs; the unpacks take the x (lo) and the y
+     * (hi) of each 128-bit pair, so lanes hold the points in an order
+     * the stores undo. */
+    FP_V a = FP_LOADU(p), b = FP_LOADU(p + FP_LANES);
+    FP_V lon = FP_UNPACKLO(a, b), lat = FP_UNPACKHI(a, b);
+    FP_V x, y;
+    if (fp->kind == RM__FAST_TMERC)
+        FP_NAME(tm)(fp, lon, lat, &x, &y);
+    else
+        FP_NAME(laea)(fp, lon, lat, &x, &y);
+    FP_STOREU(p, FP_UNPACKLO(x, y));
+    FP_STOREU(p + FP_LANES, FP_UNPACKHI(x, y));
+    if (k < FP_LANES)
+        memcpy(xy, pad, 2 * k * sizeof *xy);
+}
+#endif
+
+#undef FP_V
+#undef FP_NAME
+#undef FP_SPLAT
+#undef FP_ATAN2
+#undef FP_LOG1P
+#undef FP_SQRT
+#undef FP_MIN
+#undef FP_MAX
+#undef FP_LANES
+#undef FP_LOADU
+#undef FP_STOREU
+#undef FP_UNPACKLO
+#undef FP_UNPACKHI

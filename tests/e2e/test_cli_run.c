@@ -171,6 +171,26 @@ static void test_run_and_check_outputs(void **state)
     free(m);
 }
 
+/* The one last_change of a GeoPackage's tables, into out. */
+static void gpkg_last_change(const char *path, char *out, size_t size)
+{
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    assert_non_null(ds);
+    OGRLayerH q = GDALDatasetExecuteSQL(
+        ds, "SELECT DISTINCT CAST(last_change AS TEXT) FROM gpkg_contents",
+        NULL, NULL);
+    assert_non_null(q);
+    assert_int_equal(OGR_L_GetFeatureCount(q, 1), 1);
+    OGR_L_ResetReading(q);
+    OGRFeatureH f = OGR_L_GetNextFeature(q);
+    assert_non_null(f);
+    snprintf(out, size, "%s", OGR_F_GetFieldAsString(f, 0));
+    OGR_F_Destroy(f);
+    GDALDatasetReleaseResultSet(ds, q);
+    GDALClose(ds);
+}
+
 /* The same briefing run twice gives the same GeoPackage, byte for byte:
  * its tables are stamped with the briefing's date (here the period's
  * end, 2026-09-30, end of day), not the clock. */
@@ -192,22 +212,9 @@ static void test_export_reproducible(void **state)
         sha256sum(gpkg, sums[k]);
         if (k)
             continue;
-        GDALAllRegister();
-        GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
-        assert_non_null(ds);
-        OGRLayerH q = GDALDatasetExecuteSQL(
-            ds, "SELECT DISTINCT CAST(last_change AS TEXT) FROM gpkg_contents",
-            NULL, NULL);
-        assert_non_null(q);
-        assert_int_equal(OGR_L_GetFeatureCount(q, 1), 1);
-        OGR_L_ResetReading(q);
-        OGRFeatureH f = OGR_L_GetNextFeature(q);
-        assert_non_null(f);
-        assert_string_equal(OGR_F_GetFieldAsString(f, 0),
-                            "2026-09-30T23:59:59.999Z");
-        OGR_F_Destroy(f);
-        GDALDatasetReleaseResultSet(ds, q);
-        GDALClose(ds);
+        char stamp[64];
+        gpkg_last_change(gpkg, stamp, sizeof stamp);
+        assert_string_equal(stamp, "2026-09-30T23:59:59.999Z");
     }
     assert_string_equal(sums[0], sums[1]);
 }
@@ -281,21 +288,9 @@ static void test_analyze_source_date(void **state)
             sleep(1); /* a clock-stamped file would now differ */
     }
     assert_string_equal(sums[0], sums[1]);
-    GDALAllRegister();
-    GDALDatasetH ds = GDALOpenEx(e2e_path("dated1.gpkg"), GDAL_OF_VECTOR,
-                                 NULL, NULL, NULL);
-    assert_non_null(ds);
-    OGRLayerH q = GDALDatasetExecuteSQL(
-        ds, "SELECT DISTINCT CAST(last_change AS TEXT) FROM gpkg_contents",
-        NULL, NULL);
-    assert_non_null(q);
-    OGRFeatureH f = OGR_L_GetNextFeature(q);
-    assert_non_null(f);
-    assert_string_equal(OGR_F_GetFieldAsString(f, 0),
-                        "2026-09-21T14:13:20.000Z");
-    OGR_F_Destroy(f);
-    GDALDatasetReleaseResultSet(ds, q);
-    GDALClose(ds);
+    char stamp[64];
+    gpkg_last_change(e2e_path("dated1.gpkg"), stamp, sizeof stamp);
+    assert_string_equal(stamp, "2026-09-21T14:13:20.000Z");
 
     setenv("SOURCE_DATE_EPOCH", "17900000OO", 1);
     const char *bad = e2e_path("dated-bad.gpkg");
