@@ -18,7 +18,9 @@
 
 #include "render_internal.h"
 
-typedef struct cb_scheme {
+/* One list of a scheme; rm__ramp (render_internal.h) is a scheme's
+ * largest list, found once by name. */
+typedef struct rm__ramp {
     const char *name;
     unsigned char type;
     unsigned char n;
@@ -653,11 +655,13 @@ static rm__rgba lerp(rm__rgba a, rm__rgba b, double t)
     return o;
 }
 
-int rm__ramp_sample(const char *name, double t, rm__rgba *out)
+const rm__ramp *rm__ramp_find(const char *name)
 {
-    const cb_scheme *s = name ? find(name, 0) : NULL;
-    if (!s)
-        return -1;
+    return name ? find(name, 0) : NULL;
+}
+
+void rm__ramp_at(const rm__ramp *s, double t, rm__rgba *out)
+{
     if (!(t > 0))
         t = 0;
     if (t > 1)
@@ -668,6 +672,14 @@ int rm__ramp_sample(const char *name, double t, rm__rgba *out)
         i = s->n - 2;
     *out = lerp(rgb_of(cb_colors[s->offset + i]),
                 rgb_of(cb_colors[s->offset + i + 1]), pos - i);
+}
+
+int rm__ramp_sample(const char *name, double t, rm__rgba *out)
+{
+    const rm__ramp *s = rm__ramp_find(name);
+    if (!s)
+        return -1;
+    rm__ramp_at(s, t, out);
     return 0;
 }
 
@@ -703,6 +715,6 @@ int rm__ramp_colors(const char *name, int n, rm__rgba *out,
         return 0;
     }
     for (int i = 0; i < n; i++)
-        rm__ramp_sample(name, (double)i / (n - 1), &out[i]);
+        rm__ramp_at(largest, (double)i / (n - 1), &out[i]);
     return 0;
 }

@@ -30,10 +30,12 @@ static double ramp_pos(const rm__style *st, double v, double lo, double hi)
     return t < 0 ? 0 : t > 1 ? 1 : t;
 }
 
-int rm__raster_color(const rm__resolved *r, double v, rm__rgba *out)
+/* Colour of a raster value on `ramp`; 0 when the cell stays clear below
+ * `cut` (the transparent fraction of the range) or is nodata. */
+static int raster_color(const rm__resolved *r, const rm__ramp *ramp,
+                        double cut, double v, rm__rgba *out)
 {
     const rm__style *st = r->style;
-    double cut = r->rvmin + st->transparent_fraction * (r->rvmax - r->rvmin);
     if (!isfinite(v) ||
         (isfinite(st->transparent_below) && v < st->transparent_below) ||
         (st->transparent_fraction > 0 && v < cut)) {
@@ -41,8 +43,7 @@ int rm__raster_color(const rm__resolved *r, double v, rm__rgba *out)
         *out = clear;
         return 0;
     }
-    rm__ramp_sample(st->ramp ? st->ramp : "YlOrRd",
-                    ramp_pos(st, v, r->rvmin, r->rvmax), out);
+    rm__ramp_at(ramp, ramp_pos(st, v, r->rvmin, r->rvmax), out);
     out->a = st->opacity;
     return 1;
 }
@@ -67,11 +68,16 @@ int rm__draw_raster(rm_context *ctx, const rm__target *t, const rm__xf *xf,
     unsigned char *data = cairo_image_surface_get_data(img);
     int stride = cairo_image_surface_get_stride(img);
     const double *cells = rm_layer_raster_cdata(l);
+    const rm__style *st = r->style;
+    const rm__ramp *ramp = rm__ramp_find(st->ramp ? st->ramp : "YlOrRd");
+    if (!ramp)
+        ramp = rm__ramp_find("YlOrRd");
+    double cut = r->rvmin + st->transparent_fraction * (r->rvmax - r->rvmin);
     for (int y = 0; y < h; y++) {
         uint32_t *row = (uint32_t *)(void *)(data + (size_t)y * stride);
         for (int x = 0; x < w; x++) {
             rm__rgba c;
-            if (!rm__raster_color(r, cells[(size_t)y * w + x], &c) ||
+            if (!raster_color(r, ramp, cut, cells[(size_t)y * w + x], &c) ||
                 c.a <= 0) {
                 row[x] = 0;
                 continue;

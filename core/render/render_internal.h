@@ -43,6 +43,13 @@ int rm__ramp_colors(const char *name, int n, rm__rgba *out,
 /** The colour at t in [0, 1] along the scheme's largest list. */
 int rm__ramp_sample(const char *name, double t, rm__rgba *out);
 
+/** A scheme's largest list, found once for many samples. */
+typedef struct rm__ramp rm__ramp;
+/** The scheme `name` (case-insensitive), or NULL. */
+const rm__ramp *rm__ramp_find(const char *name);
+/** rm__ramp_sample on a scheme already found. */
+void rm__ramp_at(const rm__ramp *ramp, double t, rm__rgba *out);
+
 /* ---- styles (style.c, style_defaults.c) ------------------------------ */
 
 typedef enum rm__shape {
@@ -326,9 +333,6 @@ int rm__stamp_points(rm_context *ctx, cairo_surface_t *img,
 int rm__fast_lines(rm_context *ctx, cairo_surface_t *img, const rm__xf *xf,
                    const rm__resolved *r, int cls, double k, int cx0, int cy0,
                    int cx1, int cy1);
-
-/** Colour of a raster value; 0 when the cell stays clear. */
-int rm__raster_color(const rm__resolved *r, double v, rm__rgba *out);
 
 /** Draw a raster layer as a colour-ramped image. */
 int rm__draw_raster(rm_context *ctx, const rm__target *t, const rm__xf *xf,
