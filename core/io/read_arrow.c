@@ -423,10 +423,12 @@ static int fast_point(rd_reader *r, int64_t fid, const uint8_t *wkb,
     l->xy[2 * c + 1] = y;
     if (l->vtime)
         l->vtime[c] = NAN;
-    l->part_outer[p] = 1;
-    l->part_off[p + 1] = (int64_t)(c + 1);
+    if (!atomic_load_explicit(&l->lazy_points, memory_order_relaxed)) {
+        l->part_outer[p] = 1;
+        l->part_off[p + 1] = (int64_t)(c + 1);
+        l->feat_off[row + 1] = (int64_t)(p + 1);
+    }
     l->fids[row] = fid;
-    l->feat_off[row + 1] = (int64_t)(p + 1);
     l->n_coords = c + 1;
     l->n_parts = p + 1;
     l->n_features = row + 1;
@@ -462,6 +464,8 @@ static int64_t simple_points(rd_reader *r, const struct ArrowArray *fa,
     const int32_t *off32 = (const int32_t *)ga->buffers[1] + ga->offset;
     const int64_t *off64 = (const int64_t *)ga->buffers[1] + ga->offset;
     int geographic = r->geographic;
+    /* A layer of points still without offsets keeps them unwritten. */
+    int offsets = !atomic_load_explicit(&l->lazy_points, memory_order_relaxed);
     size_t kk = *k;
     int64_t j = i;
     for (; j < stop; j++) {
@@ -488,10 +492,12 @@ static int64_t simple_points(rd_reader *r, const struct ArrowArray *fa,
             break;
         l->xy[2 * c] = x;
         l->xy[2 * c + 1] = y;
-        l->part_outer[p] = 1;
-        l->part_off[p + 1] = (int64_t)(c + 1);
+        if (offsets) {
+            l->part_outer[p] = 1;
+            l->part_off[p + 1] = (int64_t)(c + 1);
+            l->feat_off[row + 1] = (int64_t)(p + 1);
+        }
         l->fids[row] = fids ? fids[j] : *seq;
-        l->feat_off[row + 1] = (int64_t)(p + 1);
         rows[kk++] = j;
         (*seq)++;
         c++;

@@ -108,6 +108,11 @@ static int fresh_reserve(rm_layer *l, size_t nf, size_t np, size_t nc)
         REPLACE(l->xy, xy);
         l->cap_coords = nc;
     }
+    /* Points: the offsets stay unwritten (untouched pages) until asked
+     * for; rd_commit_feature writes them before a feature of any other
+     * shape. */
+    if (np == nf && nc == nf)
+        atomic_store(&l->lazy_points, 1);
     return RM_OK;
 }
 
@@ -221,6 +226,7 @@ static void compact_column(rm__column *c, const uint8_t *keep, size_t n)
 
 void rd_layer_compact(rm_layer *l, const uint8_t *keep)
 {
+    rm__layer_points_write(l);
     size_t n = l->n_features;
     size_t wf = 0, wp = 0, wc = 0;
     for (size_t f = 0; f < n; f++) {

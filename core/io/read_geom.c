@@ -573,6 +573,7 @@ int rd_commit_feature(rd_reader *r, int64_t fid)
 {
     rm_layer *l = r->out;
     rd_geom *g = &r->g;
+    rm__layer_points_write(l);
     int rc = rd_layer_reserve(r, l->n_features + 1, l->n_parts + g->np,
                               l->n_coords + g->n, g->has_t);
     if (rc)
@@ -643,6 +644,7 @@ int rd_finish_geometry(rd_reader *r)
     uint8_t *keep = rm_mallocarray(l->n_features ? l->n_features : 1, 1);
     if (!keep)
         return rd_error(r, RM_ENOMEM, -1, "out of memory");
+    rm__layer_points_write(l); /* has_nan reads the offsets */
     size_t unprojectable = 0;
     for (size_t f = 0; f < l->n_features; f++) {
         keep[f] = 1;

@@ -76,9 +76,11 @@ static void plan_prefault(rd_proj *p, const rm_layer *l)
     p->pf_rows = rows;
     add_span(p, l->xy, 2 * sizeof *l->xy);
     add_span(p, l->fids, sizeof *l->fids);
-    add_span(p, l->feat_off, sizeof *l->feat_off);
-    add_span(p, l->part_off, sizeof *l->part_off);
-    add_span(p, l->part_outer, 1);
+    if (!atomic_load(&l->lazy_points)) {
+        add_span(p, l->feat_off, sizeof *l->feat_off);
+        add_span(p, l->part_off, sizeof *l->part_off);
+        add_span(p, l->part_outer, 1);
+    }
     for (int i = 0; i < l->n_fields; i++) {
         const rm__column *c = &l->fields[i];
         add_span(p, c->valid, 1);

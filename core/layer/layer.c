@@ -1,9 +1,11 @@
 /*
  * rm_layer: creation, the per-feature builder and the read accessors of the
  * columnar layer. Arrays grow by doubling; every column always has exactly
- * n_features rows, NULL (valid = 0) until set.
+ * n_features rows, NULL (valid = 0) until set. A layer of single points
+ * read in bulk writes its offset arrays only when something asks for them.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -175,10 +177,31 @@ static int column_reserve(rm__column *c, size_t old_cap, size_t cap)
     return RM_OK;
 }
 
+/* One lock for all layers: the identity is written once per layer. */
+static pthread_mutex_t points_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void rm__layer_points_write(const rm_layer *cl)
+{
+    rm_layer *l = (rm_layer *)cl;
+    if (!atomic_load_explicit(&l->lazy_points, memory_order_acquire))
+        return;
+    pthread_mutex_lock(&points_lock);
+    if (atomic_load_explicit(&l->lazy_points, memory_order_relaxed)) {
+        for (size_t i = 0; i <= l->n_features; i++)
+            l->feat_off[i] = (int64_t)i;
+        for (size_t i = 0; i <= l->n_parts; i++)
+            l->part_off[i] = (int64_t)i;
+        memset(l->part_outer, 1, l->n_parts);
+        atomic_store_explicit(&l->lazy_points, 0, memory_order_release);
+    }
+    pthread_mutex_unlock(&points_lock);
+}
+
 static int reserve_features(rm_layer *l, size_t need)
 {
     if (need <= l->cap_features)
         return RM_OK;
+    rm__layer_points_write(l); /* before the arrays move */
     if (rm__layer_unslab(l))
         return RM_ENOMEM;
     size_t cap = l->cap_features ? l->cap_features : 64;
@@ -204,6 +227,7 @@ static int reserve_parts(rm_layer *l, size_t need)
 {
     if (need <= l->cap_parts)
         return RM_OK;
+    rm__layer_points_write(l);
     if (rm__layer_unslab(l))
         return RM_ENOMEM;
     size_t cap = l->cap_parts ? l->cap_parts : 64;
@@ -254,28 +278,6 @@ int rm__layer_reserve(rm_layer *l, size_t n_features, size_t n_parts,
     return RM_OK;
 }
 
-size_t rm__layer_bytes(const rm_layer *l)
-{
-    size_t b = l->n_features * (sizeof(int64_t) * 2) +
-               l->n_parts * (sizeof(int64_t) + 1) +
-               l->n_coords * 2 * sizeof(double);
-    if (l->vtime)
-        b += l->n_coords * sizeof(double);
-    for (int i = 0; i < l->n_fields; i++) {
-        const rm__column *c = &l->fields[i];
-        b += l->n_features; /* validity */
-        if (c->type == RM_FIELD_STRING)
-            b += (l->n_features + 1) * sizeof(int64_t) + c->str_len;
-        else if (c->type == RM_FIELD_BOOL)
-            b += l->n_features;
-        else
-            b += l->n_features * 8;
-    }
-    if (l->cells)
-        b += (size_t)l->width * (size_t)l->height * sizeof(double);
-    return b;
-}
-
 /* ---- building ---------------------------------------------------------- */
 
 int rm_layer_add_field(rm_layer *l, const char *name, rm_field_type type)
@@ -311,6 +313,7 @@ int64_t rm_layer_begin_feature(rm_layer *l, int64_t fid)
 {
     if (l->type == RM_GEOM_RASTER)
         return RM_EINVAL;
+    rm__layer_points_write(l);
     if (reserve_features(l, l->n_features + 1))
         return RM_ENOMEM;
     size_t row = l->n_features;
@@ -332,6 +335,7 @@ int rm_layer_add_part(rm_layer *l, const double *xy, size_t n,
     if (l->n_features == 0 || l->type == RM_GEOM_NONE ||
         l->type == RM_GEOM_RASTER || (n > 0 && !xy))
         return RM_EINVAL;
+    rm__layer_points_write(l);
     if (reserve_parts(l, l->n_parts + 1) ||
         reserve_coords(l, l->n_coords + n))
         return RM_ENOMEM;
@@ -445,14 +449,17 @@ size_t rm_layer_coord_count(const rm_layer *l) { return l->n_coords; }
 const int64_t *rm_layer_fids(const rm_layer *l) { return l->fids; }
 const int64_t *rm_layer_feature_offsets(const rm_layer *l)
 {
+    rm__layer_points_write(l);
     return l->feat_off;
 }
 const int64_t *rm_layer_part_offsets(const rm_layer *l)
 {
+    rm__layer_points_write(l);
     return l->part_off;
 }
 const uint8_t *rm_layer_part_outer(const rm_layer *l)
 {
+    rm__layer_points_write(l);
     return l->part_outer;
 }
 const double *rm_layer_xy(const rm_layer *l) { return l->xy; }

@@ -7,6 +7,7 @@
 #ifndef RM_CORE_LAYER_INTERNAL_H
 #define RM_CORE_LAYER_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "routemap/layer.h"
@@ -35,6 +36,11 @@ struct rm_layer {
     size_t n_parts, cap_parts;
     int64_t *part_off; /* into coords */
     uint8_t *part_outer;
+    /* 1 while every feature is one point (n_features == n_parts ==
+     * n_coords) and feat_off, part_off and part_outer, though allocated,
+     * are not written yet: the identity, and 1s. rm__layer_points_write
+     * writes them; the accessors and every other user call it first. */
+    atomic_int lazy_points;
 
     size_t n_coords, cap_coords;
     double *xy;
@@ -98,7 +104,11 @@ int rm__layer_reserve(rm_layer *l, size_t n_features, size_t n_parts,
  */
 int rm__layer_transform(rm_context *ctx, rm_layer *l, const char *to);
 
-/** Approximate bytes held by the layer's arrays. */
-size_t rm__layer_bytes(const rm_layer *l);
+/**
+ * Write the offsets and outer flags of a layer of single points built
+ * without them (lazy_points); nothing when written already. Safe from
+ * many threads at once, as reading a layer is.
+ */
+void rm__layer_points_write(const rm_layer *l);
 
 #endif

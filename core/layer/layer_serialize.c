@@ -53,6 +53,7 @@ static void put_str(writer *w, const char *s)
 /* The layer's bytes; a raster's cells only `with_cells`. */
 static void encode_as(writer *w, const rm_layer *l, int with_cells)
 {
+    rm__layer_points_write(l);
     put(w, MAGIC, sizeof MAGIC);
     put_u64(w, (uint64_t)l->type);
     put_str(w, l->name);

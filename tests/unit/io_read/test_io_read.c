@@ -25,11 +25,13 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include <proj.h>
+#include <pthread.h>
 
 #include "routemap/context.h"
 #include "routemap/errors.h"
 #include "routemap/io.h"
 #include "routemap/layer.h"
+#include "layer/layer_internal.h"
 #include "test_support.h"
 
 static char tmpdir[512];
@@ -1065,6 +1067,156 @@ static void test_projected_source_area(void **state)
     rm_layer_destroy(lay);
 }
 
+/* Offsets of a layer read as 100,000 points, one of them (row 80,000) a
+ * MultiPoint of three: features up to it have part f, after it f + 2. */
+#define PTS_N 100000
+#define PTS_MULTI 80000
+
+static void check_point_offsets(const rm_layer *lay, int multi)
+{
+    int64_t extra = multi ? 2 : 0;
+    assert_int_equal(rm_layer_part_count(lay), PTS_N + extra);
+    const int64_t *fo = rm_layer_feature_offsets(lay);
+    const int64_t *po = rm_layer_part_offsets(lay);
+    const uint8_t *outer = rm_layer_part_outer(lay);
+    for (int64_t f = 0; f <= PTS_N; f++) {
+        int64_t want = f <= PTS_MULTI ? f : f + extra;
+        if (fo[f] != want)
+            fail_msg("feature offset %lld: %lld, want %lld", (long long)f,
+                     (long long)fo[f], (long long)want);
+    }
+    for (int64_t p = 0; p <= PTS_N + extra; p++)
+        if (po[p] != p)
+            fail_msg("part offset %lld: %lld", (long long)p,
+                     (long long)po[p]);
+    for (int64_t p = 0; p < PTS_N + extra; p++)
+        assert_int_equal(outer[p], 1);
+}
+
+static void *offsets_from_thread(void *arg)
+{
+    const rm_layer *lay = arg;
+    const int64_t *fo = rm_layer_feature_offsets(lay);
+    const uint8_t *outer = rm_layer_part_outer(lay);
+    for (size_t f = 0; f <= PTS_N; f++)
+        if (fo[f] != (int64_t)f || (f < PTS_N && outer[f] != 1))
+            return (void *)1;
+    return NULL;
+}
+
+/*
+ * A big layer of points is read without writing its offset arrays: they
+ * are written when first asked for (here by four threads at once), and at
+ * once when a feature of another shape arrives mid-read; either way they
+ * hold the offsets a feature-by-feature build gives.
+ */
+static void test_gpkg_points_offsets(void **state)
+{
+    rm_context *ctx = *state;
+    for (int multi = 0; multi < 2; multi++) {
+        const char *path = path_of(multi ? "pts_multi.gpkg" : "pts.gpkg");
+        unlink(path);
+        GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), path, 0, 0,
+                                     0, GDT_Unknown, NULL);
+        OGRLayerH l = new_layer(ds, "pts", 4326, wkbPoint);
+        add_field(l, "v", OFTInteger, OFSTNone);
+        GDALDatasetStartTransaction(ds, FALSE);
+        CPLPushErrorHandler(CPLQuietErrorHandler); /* MultiPoint in Point */
+        for (int i = 0; i < PTS_N; i++) {
+            OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+            OGR_F_SetFieldInteger(f, 0, i);
+            OGRGeometryH g;
+            double x = (i % 500) / 100.0, y = 10.0 + (i / 500) / 100.0;
+            if (multi && i == PTS_MULTI) {
+                g = OGR_G_CreateGeometry(wkbMultiPoint);
+                for (int k = 0; k < 3; k++) {
+                    OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
+                    OGR_G_SetPoint_2D(pt, 0, x + k, y);
+                    OGR_G_AddGeometryDirectly(g, pt);
+                }
+            } else {
+                g = OGR_G_CreateGeometry(wkbPoint);
+                OGR_G_SetPoint_2D(g, 0, x, y);
+            }
+            OGR_F_SetGeometryDirectly(f, g);
+            assert_int_equal(OGR_L_CreateFeature(l, f), OGRERR_NONE);
+            OGR_F_Destroy(f);
+        }
+        CPLPopErrorHandler();
+        GDALDatasetCommitTransaction(ds);
+        GDALClose(ds);
+
+        rm_read_options opt = RM_READ_OPTIONS_INIT;
+        opt.target_crs = "EPSG:4326";
+        rm_read_report rep;
+        rm_layer *lay = read_ok(ctx, path, &opt, &rep);
+        assert_int_equal(rm_layer_feature_count(lay), PTS_N);
+        if (!multi) {
+            /* Read without them; each accessor writes them when it is
+             * the first asked. */
+            for (int acc = 0; acc < 3; acc++) {
+                assert_int_equal(atomic_load(&lay->lazy_points), 1);
+                size_t bad = 0;
+                if (acc == 0) {
+                    const int64_t *fo = rm_layer_feature_offsets(lay);
+                    for (size_t f = 0; f <= PTS_N; f++)
+                        bad += fo[f] != (int64_t)f;
+                } else if (acc == 1) {
+                    const int64_t *po = rm_layer_part_offsets(lay);
+                    for (size_t p = 0; p <= PTS_N; p++)
+                        bad += po[p] != (int64_t)p;
+                } else {
+                    const uint8_t *outer = rm_layer_part_outer(lay);
+                    for (size_t p = 0; p < PTS_N; p++)
+                        bad += outer[p] != 1;
+                }
+                assert_int_equal(bad, 0);
+                rm_layer_destroy(lay);
+                lay = read_ok(ctx, path, &opt, &rep);
+            }
+            /* ... also from four threads at once. */
+            assert_int_equal(atomic_load(&lay->lazy_points), 1);
+            assert_int_equal(rm_layer_part_count(lay), PTS_N);
+            pthread_t th[4];
+            for (int t = 0; t < 4; t++)
+                assert_int_equal(pthread_create(&th[t], NULL,
+                                                offsets_from_thread, lay),
+                                 0);
+            for (int t = 0; t < 4; t++) {
+                void *bad = (void *)1;
+                pthread_join(th[t], &bad);
+                assert_null(bad);
+            }
+            assert_int_equal(atomic_load(&lay->lazy_points), 0);
+            rm_layer_destroy(lay);
+            /* A copy through the serialized form writes them too. */
+            lay = read_ok(ctx, path, &opt, &rep);
+            assert_int_equal(atomic_load(&lay->lazy_points), 1);
+            rm_layer *copy = NULL;
+            assert_int_equal(rm_layer_clone(&copy, lay), RM_OK);
+            check_point_offsets(copy, 0);
+            rm_layer_destroy(copy);
+            rm_layer_destroy(lay);
+            continue;
+        }
+        assert_int_equal(atomic_load(&lay->lazy_points), 0);
+        assert_int_equal(rm_layer_coord_count(lay), PTS_N + 2);
+        check_point_offsets(lay, 1);
+        const double *xy = rm_layer_xy(lay);
+        double x = (PTS_MULTI % 500) / 100.0;
+        for (int k = 0; k < 3; k++)
+            near(xy[2 * (PTS_MULTI + k)], x + k, 1e-12);
+        near(xy[2 * (PTS_MULTI + 3)], ((PTS_MULTI + 1) % 500) / 100.0,
+             1e-12);
+        /* A copy through the serialized form keeps them. */
+        rm_layer *copy = NULL;
+        assert_int_equal(rm_layer_clone(&copy, lay), RM_OK);
+        check_point_offsets(copy, 1);
+        rm_layer_destroy(copy);
+        rm_layer_destroy(lay);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1081,6 +1233,7 @@ int main(void)
         cmocka_unit_test(test_geotiff),
         cmocka_unit_test(test_gpkg_time_zone_in_late_batch),
         cmocka_unit_test(test_gpkg_big_batches),
+        cmocka_unit_test(test_gpkg_points_offsets),
         cmocka_unit_test(test_projected_source_area),
     };
     return cmocka_run_group_tests(tests, setup, rmt_context_teardown);
