@@ -201,15 +201,17 @@ int main(int argc, char **argv)
     /* Global options after the command too: the command sees the rest. */
     int n = 0;
     for (int k = i + 1; k < argc; k++) {
-        int got = takes_value(argv[k]) ? 0
-                                       : global_option(&cli, argc, argv, &k);
+        if (takes_value(argv[k])) {
+            argv[i + 1 + n++] = argv[k];
+            if (k + 1 < argc)
+                argv[i + 1 + n++] = argv[++k];
+            continue;
+        }
+        int got = global_option(&cli, argc, argv, &k);
         if (got < 0)
             return rm_exit_code(RM_EUSAGE);
-        if (got)
-            continue;
-        argv[i + 1 + n++] = argv[k];
-        if (takes_value(argv[k]) && k + 1 < argc)
-            argv[i + 1 + n++] = argv[++k];
+        if (!got)
+            argv[i + 1 + n++] = argv[k];
     }
     static const struct {
         const char *name;

@@ -3,9 +3,9 @@
  * background thread transforms, in place, the coordinates the reader hands
  * over, a chunk at a time, with its own rm_context and transformation,
  * which it makes itself, off the reader's path (PROJ objects are used by
- * one thread only). The thread runs at the lowest
- * priority, so GDAL's reading threads keep the CPUs they need and the
- * transformation takes what is left; whenever the reader must wait for it
+ * one thread only). The thread runs at the lowest priority, so GDAL's
+ * reading threads keep the CPUs they need and the transformation takes
+ * what is left; whenever the reader must wait for it
  * (before it moves the coordinate array, and at the end) the reader takes
  * the chunks not yet started itself, so a starved thread never holds it up
  * for more than one chunk. While it has nothing to transform, the thread
