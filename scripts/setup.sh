@@ -12,6 +12,7 @@ packages=(
   python3 time
   libjson-c-dev libsqlite3-dev # the tests' independent JSON and GeoPackage readers
   libdeflate-dev libisal-dev libtiff-dev # GeoTIFF tiles encoded and stored by the core
+  libssl-dev # the manifest's SHA-256 (OpenSSL's libcrypto)
   zlib1g-dev # the tests' independent DEFLATE decoder
 )
 # Peers the tests compare against when present (optional extras).
