@@ -36,15 +36,30 @@ static void append_redacted(rm_strbuf *sb, const char *source)
     rm_strbuf_free(&tmp);
 }
 
-static void append_sha(rm__run *r, rm_strbuf *sb, const char *path)
+/* The SHA-256 of a regular file into hex; "" when there is none (a
+ * database, a folder, an unreadable file). */
+static void sha_of(rm__run *r, const char *path, char hex[65])
 {
     struct stat st;
-    char hex[65];
-    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-        rm_io_sha256_file(r->ctx, path, hex) == RM_OK)
+    hex[0] = '\0';
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+        rm_io_sha256_file(r->ctx, path, hex) != RM_OK)
+        hex[0] = '\0';
+}
+
+static void append_sha(rm_strbuf *sb, const char *hex)
+{
+    if (hex[0])
         rm_strbuf_printf(sb, "\"%s\"", hex);
     else
         rm_strbuf_append(sb, "null");
+}
+
+static void append_file_sha(rm__run *r, rm_strbuf *sb, const char *path)
+{
+    char hex[65];
+    sha_of(r, path, hex);
+    append_sha(sb, hex);
 }
 
 static void append_box(rm_strbuf *sb, rm_bbox b)
@@ -66,10 +81,24 @@ static void append_time(rm_strbuf *sb, int64_t ms)
 static void append_inputs(rm__run *r, rm_strbuf *sb)
 {
     const rm__spec *s = r->b->spec;
+    /* A file several layers read is hashed once. */
+    char (*hexes)[65] = rm_callocarray(s->n_layers, sizeof *hexes);
     rm_strbuf_append(sb, "  \"inputs\": [");
     for (size_t i = 0; i < s->n_layers; i++) {
         const rm__input_record *in = &r->inputs[i];
         const rm__spec_layer *sl = &s->layers[i];
+        const char *source = in->source ? in->source : "";
+        char own[65];
+        char *hex = hexes ? hexes[i] : own;
+        size_t j = 0;
+        while (hexes && j < i &&
+               strcmp(r->inputs[j].source ? r->inputs[j].source : "",
+                      source) != 0)
+            j++;
+        if (hexes && j < i)
+            memcpy(hex, hexes[j], sizeof *hexes);
+        else
+            sha_of(r, source, hex);
         rm_strbuf_append(sb, i ? ",\n    {" : "\n    {");
         rm_strbuf_append(sb, "\"name\": ");
         rm_strbuf_json_string(sb, sl->name);
@@ -84,7 +113,7 @@ static void append_inputs(rm__run *r, rm_strbuf *sb)
             rm_strbuf_json_string(sb, sl->where.s);
         }
         rm_strbuf_append(sb, ", \"sha256\": ");
-        append_sha(r, sb, in->source ? in->source : "");
+        append_sha(sb, hex);
         rm_strbuf_printf(sb,
                          ", \"features\": %zu, \"filtered\": %zu, "
                          "\"repaired\": %zu, \"dropped\": %zu, "
@@ -93,6 +122,7 @@ static void append_inputs(rm__run *r, rm_strbuf *sb)
                          in->report.n_repaired, in->report.n_dropped,
                          sl->sensitive.n);
     }
+    free(hexes);
     rm_strbuf_append(sb, "\n  ],\n");
 }
 
@@ -147,7 +177,7 @@ int rm__run_manifest(rm__run *r)
     char *bpath = rm__asprintf("%s", s->path);
     rm_strbuf_json_string(&sb, bpath ? bpath : "");
     rm_strbuf_append(&sb, ", \"sha256\": ");
-    append_sha(r, &sb, s->path);
+    append_file_sha(r, &sb, s->path);
     rm_strbuf_append(&sb, ", \"title\": ");
     rm_strbuf_json_string(&sb, bf->title.s);
     rm_strbuf_append(&sb, ", \"date\": ");
@@ -180,7 +210,7 @@ int rm__run_manifest(rm__run *r)
         rm_strbuf_append(&sb, i ? ",\n    {\"path\": " : "\n    {\"path\": ");
         rm_strbuf_json_string(&sb, r->staged[i].shown);
         rm_strbuf_append(&sb, ", \"sha256\": ");
-        append_sha(r, &sb, r->staged[i].staged);
+        append_file_sha(r, &sb, r->staged[i].staged);
         rm_strbuf_append(&sb, "}");
     }
     rm_strbuf_append(&sb, "\n  ]\n}\n");

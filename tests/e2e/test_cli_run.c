@@ -44,6 +44,7 @@ static const char BRIEFING[] =
     "  incidents: {source: incidents.csv, time: when, kind: kind,\n"
     "              sensitive: [informant]}\n"
     "  bases: {source: bases.geojson, id: base_id}\n"
+    "  bases_again: {source: bases.geojson}\n"
     "steps:\n"
     "  - {id: cover, plugin: buffer, input: bases, distance: 1 km,\n"
     "     segments: 32}\n"
@@ -166,6 +167,11 @@ static void test_run_and_check_outputs(void **state)
     assert_non_null(strstr(m, want));
     sha256sum(brief, want);
     assert_non_null(strstr(m, want));
+    /* A file two layers read: its hash for each (computed once). */
+    sha256sum(e2e_path("bases.geojson"), want);
+    const char *first = strstr(m, want);
+    assert_non_null(first);
+    assert_non_null(strstr(first + 64, want));
     assert_non_null(strstr(m, "\"plugin\": \"buffer\""));
     assert_non_null(strstr(m, "\"definition\": \"EPSG:32631\""));
     free(m);
