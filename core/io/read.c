@@ -473,6 +473,14 @@ static int setup_filters(rd_reader *r)
         int rc = rd_area_setup(r);
         if (rc)
             return rc;
+        /* A source wholly inside the area needs no spatial filter (its
+         * extent, when known without a scan, says so); the exact test
+         * runs in memory either way. */
+        OGREnvelope env;
+        if (pushdown && OGR_L_GetExtent(r->lyr, &env, FALSE) == OGRERR_NONE &&
+            env.MinX >= r->area_src.minx && env.MaxX <= r->area_src.maxx &&
+            env.MinY >= r->area_src.miny && env.MaxY <= r->area_src.maxy)
+            pushdown = 0;
         if (pushdown && r->n_before_pushdown < 0)
             r->n_before_pushdown = OGR_L_GetFeatureCount(r->lyr, TRUE);
         if (pushdown)
