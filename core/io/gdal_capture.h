@@ -1,12 +1,14 @@
 /*
- * The GDAL/CPL error bridge: while a capture is active on this thread,
- * GDAL's errors and warnings go into the capture (never to stderr), so
- * callers can put GDAL's own reason into an rm error. Captures nest.
+ * The GDAL/CPL bridge: driver registration, opening a source to read, and
+ * the error capture: while a capture is active on this thread, GDAL's
+ * errors and warnings go into the capture (never to stderr), so callers
+ * can put GDAL's own reason into an rm error. Captures nest.
  */
 #ifndef RM_CORE_IO_GDAL_CAPTURE_H
 #define RM_CORE_IO_GDAL_CAPTURE_H
 
 #include <cpl_error.h>
+#include <gdal.h>
 
 /** Optional observer of every captured message (e.g. to spot a warning). */
 typedef void (*rm__gdal_observer)(void *userdata, CPLErr cls, int err_no,
@@ -24,6 +26,14 @@ typedef struct rm__gdal_capture {
 
 /** Register GDAL's drivers once per process (thread-safe). */
 void rm__gdal_register(void);
+
+/**
+ * Open a source to read, vector or raster, with GDAL's open options `oo`
+ * (may be NULL). A file the CSV driver claims opens as CSV only: raster
+ * drivers (XYZ) claim numeric CSV files too and fail at the first empty
+ * cell, which would stop the open.
+ */
+GDALDatasetH rm__gdal_open_source(const char *source, char **oo);
 
 /**
  * Start capturing this thread's GDAL messages into `cap` (zeroed here;

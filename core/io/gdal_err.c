@@ -78,6 +78,22 @@ void rm__gdal_register(void)
     pthread_once(&register_once, register_drivers);
 }
 
+GDALDatasetH rm__gdal_open_source(const char *source, char **oo)
+{
+    rm__gdal_register();
+    unsigned flags = GDAL_OF_VECTOR | GDAL_OF_RASTER | GDAL_OF_READONLY |
+                     GDAL_OF_VERBOSE_ERROR;
+    const char *const csv_only[] = {"CSV", NULL};
+    const char *const *allowed = NULL;
+    GDALDriverH drv = GDALIdentifyDriverEx(source, GDAL_OF_VECTOR, NULL,
+                                           NULL);
+    if (drv && strcmp(GDALGetDriverShortName(drv), "CSV") == 0) {
+        flags &= ~(unsigned)GDAL_OF_RASTER;
+        allowed = csv_only;
+    }
+    return GDALOpenEx(source, flags, allowed, (const char *const *)oo, NULL);
+}
+
 static void record(rm__gdal_capture *cap, CPLErr cls, CPLErrorNum err_no,
                    const char *msg)
 {

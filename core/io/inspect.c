@@ -312,10 +312,7 @@ int rm_io_inspect(rm_context *ctx, const char *source, int json, char **out)
     rm__gdal_register();
     rm__gdal_capture cap;
     rm__gdal_capture_begin(&cap);
-    GDALDatasetH ds = GDALOpenEx(source,
-                                 GDAL_OF_VECTOR | GDAL_OF_RASTER |
-                                     GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
-                                 NULL, NULL, NULL);
+    GDALDatasetH ds = rm__gdal_open_source(source, NULL);
     if (!ds) {
         int rc = rm__error(ctx, RM_EIO_OPEN, &loc,
                            "cannot open: %s; check the path and that it "

@@ -675,10 +675,7 @@ int rm_io_read(rm_context *ctx, rm_layer **out, const char *source,
     if (drv && strcmp(GDALGetDriverShortName(drv), "CSV") == 0)
         rc = csv_options(&r, &oo);
     if (!rc) {
-        r.ds = GDALOpenEx(source,
-                          GDAL_OF_VECTOR | GDAL_OF_RASTER | GDAL_OF_READONLY |
-                              GDAL_OF_VERBOSE_ERROR,
-                          NULL, (const char *const *)oo, NULL);
+        r.ds = rm__gdal_open_source(source, oo);
         if (!r.ds) {
             rm_location loc = rm__loc_data(source, NULL, -1);
             rc = rm__error(ctx, RM_EIO_OPEN, &loc,

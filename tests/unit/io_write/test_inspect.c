@@ -23,6 +23,7 @@
 #include "routemap/context.h"
 #include "routemap/errors.h"
 #include "routemap/io.h"
+#include "routemap/layer.h"
 #include "test_support.h"
 
 static char tmpdir[1024];
@@ -170,6 +171,31 @@ static void test_text_gpkg(void **state)
     free(text);
 }
 
+/* A CSV of numbers only, with an empty cell: a CSV, not an XYZ grid
+ * (GDAL's XYZ raster driver also claims it and fails at the gap). */
+static void test_numeric_csv_with_gap(void **state)
+{
+    rm_context *ctx = *state;
+    char path[1300];
+    snprintf(path, sizeof path, "%s/gap.csv", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("lon,lat,w,v\n0.5,0.25,0.5,0\n1.5,1.25,1.5,-1\n2.5,2.25,,\n"
+          "3.5,3.25,3.5,-3\n",
+          f);
+    assert_int_equal(fclose(f), 0);
+    char *text = NULL;
+    assert_int_equal(rm_io_inspect(ctx, path, 0, &text), RM_OK);
+    assert_non_null(strstr(text, "(CSV)"));
+    assert_non_null(strstr(text, "Features:   4\n"));
+    free(text);
+    rm_read_options opt = RM_READ_OPTIONS_INIT;
+    rm_layer *l = NULL;
+    assert_int_equal(rm_io_read(ctx, &l, path, &opt, NULL), RM_OK);
+    assert_int_equal(rm_layer_feature_count(l), 4);
+    rm_layer_destroy(l);
+}
+
 static void test_raster(void **state)
 {
     rm_context *ctx = *state;
@@ -233,6 +259,7 @@ int main(void)
         cmocka_unit_test(test_json_gpkg),
         cmocka_unit_test(test_text_gpkg),
         cmocka_unit_test(test_raster),
+        cmocka_unit_test(test_numeric_csv_with_gap),
         cmocka_unit_test(test_open_errors),
     };
     return cmocka_run_group_tests(tests, setup, rmt_context_teardown);
