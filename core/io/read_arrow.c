@@ -371,8 +371,10 @@ static int copy_column(rd_reader *r, const rd_field *f, const col_map *m,
     for (size_t j = 0; j < k; j++) {
         int64_t i = ROW(rows, j);
         size_t row = row0 + j;
-        if (!is_valid(a, i))
+        if (!is_valid(a, i)) {
+            rd_set_null(l, f->col, row);
             continue;
+        }
         switch (f->type) {
         case RM_FIELD_INT:
             rd_set_int(l, f->col, row, int_value(a, m->kind, i));

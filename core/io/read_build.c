@@ -70,9 +70,7 @@ static int fresh_reserve(rm_layer *l, size_t nf, size_t np, size_t nc)
         case RM_FIELD_DATETIME:
             REPLACE(c->ints, vals);
             break;
-        case RM_FIELD_REAL:
-            for (size_t k = 0; k < nf; k++)
-                ((double *)vals)[k] = NAN;
+        case RM_FIELD_REAL: /* NaN written with each row (rd_set_null) */
             REPLACE(c->reals, vals);
             break;
         case RM_FIELD_BOOL:
@@ -140,6 +138,26 @@ int rd_layer_reserve(rd_reader *r, size_t features, size_t parts,
             l->vtime[i] = NAN;
     }
     return RM_OK;
+}
+
+void rd_set_null(rm_layer *l, int col, size_t row)
+{
+    rm__column *c = &l->fields[col];
+    c->valid[row] = 0;
+    switch (c->type) {
+    case RM_FIELD_INT:
+    case RM_FIELD_DATETIME:
+        c->ints[row] = 0;
+        break;
+    case RM_FIELD_REAL:
+        c->reals[row] = NAN;
+        break;
+    case RM_FIELD_BOOL:
+        c->bools[row] = 0;
+        break;
+    case RM_FIELD_STRING:
+        break;
+    }
 }
 
 void rd_set_int(rm_layer *l, int col, size_t row, int64_t v)

@@ -596,7 +596,7 @@ int rd_commit_feature(rd_reader *r, int64_t fid)
     l->feat_off[row + 1] = (int64_t)l->n_parts;
     for (int i = 0; i < l->n_fields; i++) {
         rm__column *c = &l->fields[i];
-        c->valid[row] = 0;
+        rd_set_null(l, i, row);
         if (c->type == RM_FIELD_STRING)
             c->str_off[row + 1] = (int64_t)c->str_len;
     }

@@ -142,6 +142,8 @@ void rd_geom_cleanup(rd_reader *r);
 /* read_build.c: direct writes into the layer's arrays */
 int rd_layer_reserve(rd_reader *r, size_t features, size_t parts,
                      size_t coords, int times);
+/** A row's value NULL: not valid, 0 (NaN for reals); strings aside. */
+void rd_set_null(rm_layer *l, int col, size_t row);
 void rd_set_int(rm_layer *l, int col, size_t row, int64_t v);
 void rd_set_real(rm_layer *l, int col, size_t row, double v);
 void rd_set_bool(rm_layer *l, int col, size_t row, int v);

@@ -581,6 +581,47 @@ static void test_geojson_types_fids_mixed(void **state)
     rm_layer_destroy(l);
 }
 
+/* A big CSV (read feature by feature) leaves NULL reals NaN and NULL
+ * integers 0 in a layer sized once from the count. */
+static void test_csv_big_nulls(void **state)
+{
+    rm_context *ctx = *state;
+    const int n = 70000;
+    char *text = malloc((size_t)n * 40 + 64);
+    assert_non_null(text);
+    size_t len = (size_t)sprintf(text, "lon,lat,w,v\n");
+    for (int i = 0; i < n; i++) {
+        if (i % 7 == 3)
+            len += (size_t)sprintf(text + len, "%d.5,%d.25,,\n", i % 10,
+                                   i % 20);
+        else
+            len += (size_t)sprintf(text + len, "%d.5,%d.25,%d.5,%d\n",
+                                   i % 10, i % 20, i, -i);
+    }
+    write_text("big.csv", text);
+    free(text);
+    rm_read_options opt = RM_READ_OPTIONS_INIT;
+    rm_layer *l = read_ok(ctx, path_of("big.csv"), &opt, NULL);
+    assert_int_equal(rm_layer_feature_count(l), n);
+    int fw = field(l, "w"), fv = field(l, "v");
+    assert_int_equal(rm_layer_field_type(l, fw), RM_FIELD_REAL);
+    assert_int_equal(rm_layer_field_type(l, fv), RM_FIELD_INT);
+    const double *w = rm_layer_field_reals(l, fw);
+    const int64_t *v = rm_layer_field_ints(l, fv);
+    for (int i = 0; i < n; i++) {
+        if (i % 7 == 3) {
+            assert_true(rm_layer_field_is_null(l, fw, (size_t)i));
+            assert_true(isnan(w[i]));
+            assert_true(rm_layer_field_is_null(l, fv, (size_t)i));
+            assert_int_equal(v[i], 0);
+        } else {
+            near(w[i], i + 0.5, 0);
+            assert_int_equal(v[i], -i);
+        }
+    }
+    rm_layer_destroy(l);
+}
+
 static void test_csv_lonlat_and_wkt(void **state)
 {
     rm_context *ctx = *state;
@@ -984,6 +1025,7 @@ static void test_gpkg_big_batches(void **state)
             assert_int_equal(v[r], i * 3);
             if (i % 101 == 7) {
                 assert_true(rm_layer_field_is_null(lay, fw, r));
+                assert_true(isnan(w[r])); /* NULL reals read NaN */
             } else {
                 assert_false(rm_layer_field_is_null(lay, fw, r));
                 near(w[r], i / 4.0, 0);
@@ -1234,6 +1276,7 @@ int main(void)
         cmocka_unit_test(test_gpkg_time_zone_in_late_batch),
         cmocka_unit_test(test_gpkg_big_batches),
         cmocka_unit_test(test_gpkg_points_offsets),
+        cmocka_unit_test(test_csv_big_nulls),
         cmocka_unit_test(test_projected_source_area),
     };
     return cmocka_run_group_tests(tests, setup, rmt_context_teardown);
