@@ -593,11 +593,14 @@ static int read_vector(rd_reader *r)
     GIntBig hint = OGR_L_GetFeatureCount(r->lyr, FALSE);
     if ((rc = setup_filters(r)))
         return rc;
-    /* Size the arrays once when the count is known and nothing filters
-     * (a filtered read of a big table must not reserve the whole table). */
+    /* Size the arrays once when the count is known. A filter may keep
+     * fewer rows: the pages of rows never filled are never touched (the
+     * arrays are fresh mappings, faulted ahead only when every row will
+     * be filled), and the capacity is fitted to the rows kept at the end. */
     int filtered = (o->where && *o->where) || o->has_area || o->has_period;
-    if (!filtered && hint > 0 && hint < ((GIntBig)1 << 31)) {
+    if (hint > 0 && hint < ((GIntBig)1 << 31)) {
         size_t h = (size_t)hint;
+        r->sized_exact = !filtered;
         rc = rd_layer_reserve(r, h, r->want_dim == RD_DIM_POINT ? h : 0,
                               r->want_dim == RD_DIM_POINT ? h : 0, 0);
         if (rc)
@@ -614,6 +617,8 @@ static int read_vector(rd_reader *r)
         return rc;
     if ((rc = rd_finish_geometry(r)))
         return rc;
+    if (filtered && rd_layer_fit(r->out))
+        return rd_error(r, RM_ENOMEM, -1, "out of memory");
     rc = rm_layer_set_crs(r->out, r->has_geom ? r->dst_crs : "");
     if (rc)
         return rd_error(r, rc, -1, "out of memory");

@@ -278,6 +278,54 @@ void rd_layer_compact(rm_layer *l, const uint8_t *keep)
     l->n_coords = wc;
 }
 
+/* Shrink one array to `n` elements of `size`; 0 when it could not (the
+ * array is then as it was). */
+static int shrink(void *arrayp, size_t n, size_t size)
+{
+    void **array = arrayp;
+    if (!*array)
+        return 1;
+    void *p = rm_reallocarray(*array, n ? n : 1, size);
+    if (!p)
+        return 0;
+    *array = p;
+    return 1;
+}
+
+int rd_layer_fit(rm_layer *l)
+{
+    size_t nf = l->n_features, np = l->n_parts, nc = l->n_coords;
+    /* Worth it only when a good part of the reservation went unused. */
+    if (l->cap_features - nf <= nf / 4 + 4096)
+        return RM_OK;
+    int ok = shrink(&l->fids, nf, sizeof *l->fids) &&
+             shrink(&l->feat_off, nf + 1, sizeof *l->feat_off);
+    for (int i = 0; ok && i < l->n_fields; i++) {
+        rm__column *c = &l->fields[i];
+        ok = shrink(&c->valid, nf, 1) &&
+             shrink(&c->ints, nf, sizeof *c->ints) &&
+             shrink(&c->reals, nf, sizeof *c->reals) &&
+             shrink(&c->bools, nf, 1) &&
+             shrink(&c->str_off, nf + 1, sizeof *c->str_off);
+    }
+    if (!ok)
+        return RM_ENOMEM;
+    l->cap_features = nf;
+    if (l->cap_parts > np) {
+        if (!shrink(&l->part_off, np + 1, sizeof *l->part_off) ||
+            !shrink(&l->part_outer, np, 1))
+            return RM_ENOMEM;
+        l->cap_parts = np;
+    }
+    if (l->cap_coords > nc) {
+        if (!shrink(&l->xy, nc, 2 * sizeof *l->xy) ||
+            (l->vtime && !shrink(&l->vtime, nc, sizeof *l->vtime)))
+            return RM_ENOMEM;
+        l->cap_coords = nc;
+    }
+    return RM_OK;
+}
+
 void rd_layer_set_type(rm_layer *l, rm_geom_type type)
 {
     l->type = type;

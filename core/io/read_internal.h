@@ -84,6 +84,7 @@ typedef struct rd_reader {
     char *dst_crs;    /* layer CRS definition */
     rm_transform *tr; /* source -> target, NULL when the same */
     rd_proj *proj;    /* background reprojection, or NULL */
+    int sized_exact;  /* the layer's arrays hold exactly the rows to come */
     size_t n_proj_failed;
 
     int area_on;
@@ -152,6 +153,9 @@ int rd_set_string(rm_layer *l, int col, size_t row, const char *s,
                   size_t len);
 /** Remove the features whose keep[i] is 0. */
 void rd_layer_compact(rm_layer *l, const uint8_t *keep);
+/** Give back the capacity of a layer read with a filter beyond its rows
+ * (RM_OK, or RM_ENOMEM: the read then fails). */
+int rd_layer_fit(rm_layer *l);
 /** Layer type after reading. */
 void rd_layer_set_type(rm_layer *l, rm_geom_type type);
 

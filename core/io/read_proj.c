@@ -63,9 +63,12 @@ static void add_span(rd_proj *p, const void *base, size_t row_bytes)
         p->spans[p->n_spans++] = (span){(uintptr_t)base, row_bytes};
 }
 
-/* The arrays of a layer sized once for `rows` points (fresh_reserve). */
-static void plan_prefault(rd_proj *p, const rm_layer *l)
+/* The arrays of a layer sized once for `rows` points (fresh_reserve),
+ * all of which the read fills. */
+static void plan_prefault(rd_proj *p, const rm_layer *l, int exact)
 {
+    if (!exact)
+        return;
 #ifdef MADV_POPULATE_WRITE
     size_t rows = l->cap_features;
     long page = sysconf(_SC_PAGESIZE);
@@ -205,7 +208,7 @@ int rd_proj_start(rd_reader *r)
         free(p);
         return RM_OK; /* the reader reprojects everything itself */
     }
-    plan_prefault(p, r->out);
+    plan_prefault(p, r->out, r->sized_exact);
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->wake, NULL);
     pthread_cond_init(&p->idle, NULL);

@@ -1239,6 +1239,35 @@ static void test_gpkg_points_offsets(void **state)
             check_point_offsets(copy, 0);
             rm_layer_destroy(copy);
             rm_layer_destroy(lay);
+            /* With an area keeping a fifth of the points (x = (i % 500) / 100
+             * up to 0.995): sized for all, fitted to what was kept. */
+            rm_read_options ao = opt;
+            ao.has_area = 1;
+            ao.area = (rm_bbox){-1.0, 0.0, 0.995, 90.0};
+            rm_layer *part = read_ok(ctx, path, &ao, &rep);
+            size_t nk = rm_layer_feature_count(part);
+            assert_int_equal(nk, PTS_N / 5);
+            assert_true(part->cap_features == nk && part->cap_coords == nk);
+            const int64_t *fids = rm_layer_fids(part);
+            const int64_t *fo = rm_layer_feature_offsets(part);
+            const double *pxy = rm_layer_xy(part);
+            const int64_t *v = rm_layer_field_ints(part, field(part, "v"));
+            /* In whatever order the spatial index gives them: each kept
+             * point once, with its own values. */
+            uint8_t *seen = calloc(PTS_N, 1);
+            assert_non_null(seen);
+            for (size_t r = 0; r < nk; r++) {
+                int64_t i = fids[r] - 1;
+                assert_true(i >= 0 && i < PTS_N && i % 500 < 100);
+                assert_false(seen[i]);
+                seen[i] = 1;
+                assert_int_equal(v[r], i);
+                assert_int_equal(fo[r], (int64_t)r);
+                near(pxy[2 * r], (i % 500) / 100.0, 1e-12);
+            }
+            free(seen);
+            assert_int_equal(fo[nk], (int64_t)nk);
+            rm_layer_destroy(part);
             continue;
         }
         assert_int_equal(atomic_load(&lay->lazy_points), 0);
