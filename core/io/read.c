@@ -433,7 +433,14 @@ static int setup_filters(rd_reader *r)
                             "a period filter needs the layer's time field; "
                             "set time: <field> for this layer");
         }
-        if (r->period_on && pushdown) {
+        /* GeoPackage and SQLite files scan the table for a period all
+         * the same (no index on the time field), and GDAL's filtered
+         * stream is slower than testing the times here (1 M rows: 0.30
+         * against 0.14 s when most pass, alike when few do); databases
+         * behind a server get the filter. */
+        int local = r->driver && (strcmp(r->driver, "GPKG") == 0 ||
+                                  strcmp(r->driver, "SQLite") == 0);
+        if (r->period_on && pushdown && !local) {
             if (r->n_before_pushdown < 0)
                 r->n_before_pushdown = OGR_L_GetFeatureCount(r->lyr, TRUE);
             /* A day of margin each side covers time zones; the exact
