@@ -400,10 +400,23 @@ static int copy_column(rd_reader *r, const rd_field *f, const col_map *m,
     return RM_OK;
 }
 
+/* Outside the area (a lon/lat box, when the area applies to points this
+ * way): counted as filtered. */
+static int outside_box(rd_reader *r, double x, double y)
+{
+    const rm_bbox *b = &r->area_src;
+    if (!r->area_on || (x >= b->minx && x <= b->maxx && y >= b->miny &&
+                        y <= b->maxy))
+        return 0;
+    r->rep.n_filtered++;
+    return 1;
+}
+
 /*
  * A little-endian 2D WKB point with usable coordinates, the bulk of point
- * layers: appended directly. @return 1 when appended, 0 to take the
- * general path (which also reports empty and unusable points).
+ * layers: appended directly. @return 1 when appended, -1 when outside the
+ * area, 0 to take the general path (which also reports empty and unusable
+ * points).
  */
 static int fast_point(rd_reader *r, int64_t fid, const uint8_t *wkb,
                       size_t len)
@@ -417,6 +430,8 @@ static int fast_point(rd_reader *r, int64_t fid, const uint8_t *wkb,
     if (!isfinite(x) || !isfinite(y) ||
         (r->geographic && (x < -180.0 || x > 180.0 || y < -90.0 || y > 90.0)))
         return 0;
+    if (outside_box(r, x, y))
+        return -1;
     rm_layer *l = r->out;
     size_t row = l->n_features, p = l->n_parts, c = l->n_coords;
     if (row >= l->cap_features || p >= l->cap_parts || c >= l->cap_coords)
@@ -440,12 +455,14 @@ static int fast_point(rd_reader *r, int64_t fid, const uint8_t *wkb,
 /*
  * fast_point for a run of rows, from row `i` on, with the layer's counters
  * kept in locals: takes rows while they are valid little-endian 2D WKB
- * points with usable coordinates and capacity is left. @return the first
- * row not taken (n when all were).
+ * points with usable coordinates and capacity is left, leaving out (as
+ * filtered) those outside the period (time column `ta`, NULL when none)
+ * or the area. @return the first row not taken (n when all were).
  */
 static int64_t simple_points(rd_reader *r, const struct ArrowArray *fa,
-                             const struct ArrowArray *ga, int large,
-                             int64_t i, int64_t n, int64_t *seq,
+                             const struct ArrowArray *ga,
+                             const struct ArrowArray *ta, const col_map *tm,
+                             int large, int64_t i, int64_t n, int64_t *seq,
                              int64_t *rows, size_t *k)
 {
     rm_layer *l = r->out;
@@ -471,6 +488,12 @@ static int64_t simple_points(rd_reader *r, const struct ArrowArray *fa,
     size_t kk = *k;
     int64_t j = i;
     for (; j < stop; j++) {
+        if (ta &&
+            (!is_valid(ta, j) || !rd_in_period(r, time_value(ta, tm, j)))) {
+            r->rep.n_filtered++;
+            (*seq)++;
+            continue;
+        }
         int64_t b = large ? off64[j] : off32[j];
         int64_t e = large ? off64[j + 1] : off32[j + 1];
         if (e - b != 21)
@@ -492,6 +515,10 @@ static int64_t simple_points(rd_reader *r, const struct ArrowArray *fa,
             (geographic && (x < -180.0 || x > 180.0 || y < -90.0 ||
                             y > 90.0)))
             break;
+        if (outside_box(r, x, y)) {
+            (*seq)++;
+            continue;
+        }
         l->xy[2 * c] = x;
         l->xy[2 * c + 1] = y;
         if (offsets) {
@@ -528,7 +555,10 @@ static int read_batch(rd_reader *r, arrow_state *st,
     if (rm__grow((void **)rows, rows_cap, (size_t)n, sizeof **rows))
         return rd_error(r, RM_ENOMEM, -1, "out of memory");
     rm_layer *l = r->out;
-    int points = r->want_dim == RD_DIM_POINT && !r->area_on && r->has_geom;
+    /* Points go the fast way unless the area needs more than a box test
+     * (a source in another CRS than lon/lat). */
+    int points = r->want_dim == RD_DIM_POINT && r->has_geom &&
+                 (!r->area_on || r->area_is_box);
     int rc = rd_layer_reserve(r, l->n_features + (size_t)n,
                               points ? l->n_parts + (size_t)n : 0,
                               points ? l->n_coords + (size_t)n : 0, 0);
@@ -545,11 +575,12 @@ static int read_batch(rd_reader *r, arrow_state *st,
     const uint16_t one = 1;
     uint8_t little;
     memcpy(&little, &one, 1);
-    int simple = points && ga && !ta && little;
+    int simple = points && ga && little;
+    const col_map *tm = ta ? &st->cols[r->time_field] : NULL;
     for (int64_t i = 0; i < n; i++) {
         if (simple) {
-            i = simple_points(r, fa, ga, st->geom_large, i, n, seq, *rows,
-                              &k);
+            i = simple_points(r, fa, ga, ta, tm, st->geom_large, i, n, seq,
+                              *rows, &k);
             if (i >= n)
                 break;
         }
@@ -576,10 +607,11 @@ static int read_batch(rd_reader *r, arrow_state *st,
                 rd_note_dropped(r, fid);
                 continue;
             }
-            if (points && fast_point(r, fid, wkb, len)) {
+            int fast = points ? fast_point(r, fid, wkb, len) : 0;
+            if (fast > 0)
                 (*rows)[k++] = i;
+            if (fast)
                 continue;
-            }
             rc = rd_stage_geometry(r, fid, wkb, len, NULL, &status);
             if (rc)
                 return rc;

@@ -1152,6 +1152,50 @@ static void *offsets_from_thread(void *arg)
  * once when a feature of another shape arrives mid-read; either way they
  * hold the offsets a feature-by-feature build gives.
  */
+/*
+ * The area test in memory decides even where no spatial filter reaches
+ * GDAL: here a GeoPackage whose recorded extent (wrongly) lies inside the
+ * area, so none is handed over; the points outside are still left out.
+ */
+static void test_gpkg_area_in_memory(void **state)
+{
+    rm_context *ctx = *state;
+    const char *path = path_of("stale_extent.gpkg");
+    unlink(path);
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), path, 0, 0, 0,
+                                 GDT_Unknown, NULL);
+    OGRLayerH l = new_layer(ds, "pts", 4326, wkbPoint);
+    add_field(l, "v", OFTInteger, OFSTNone);
+    for (int i = 0; i < 10; i++) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+        OGR_F_SetFieldInteger(f, 0, i);
+        OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
+        OGR_G_SetPoint_2D(g, 0, i, 10.0); /* x = 0 .. 9 */
+        OGR_F_SetGeometryDirectly(f, g);
+        assert_int_equal(OGR_L_CreateFeature(l, f), OGRERR_NONE);
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, NULL, NULL);
+    assert_non_null(ds);
+    GDALDatasetExecuteSQL(ds,
+                          "UPDATE gpkg_contents SET min_x = 1, max_x = 2, "
+                          "min_y = 9, max_y = 11",
+                          NULL, NULL);
+    GDALClose(ds);
+    rm_read_options opt = RM_READ_OPTIONS_INIT;
+    opt.has_area = 1;
+    opt.area = (rm_bbox){0.5, 0.0, 4.5, 20.0}; /* keeps x = 1 .. 4 */
+    rm_read_report rep;
+    rm_layer *lay = read_ok(ctx, path, &opt, &rep);
+    assert_int_equal(rm_layer_feature_count(lay), 4);
+    const int64_t *v = rm_layer_field_ints(lay, field(lay, "v"));
+    for (int r = 0; r < 4; r++)
+        assert_int_equal(v[r], r + 1);
+    assert_int_equal(rep.n_filtered, 6);
+    rm_layer_destroy(lay);
+}
+
 static void test_gpkg_points_offsets(void **state)
 {
     rm_context *ctx = *state;
@@ -1247,6 +1291,7 @@ static void test_gpkg_points_offsets(void **state)
             rm_layer *part = read_ok(ctx, path, &ao, &rep);
             size_t nk = rm_layer_feature_count(part);
             assert_int_equal(nk, PTS_N / 5);
+            assert_int_equal(rep.n_filtered, PTS_N - PTS_N / 5);
             assert_true(part->cap_features == nk && part->cap_coords == nk);
             const int64_t *fids = rm_layer_fids(part);
             const int64_t *fo = rm_layer_feature_offsets(part);
@@ -1305,6 +1350,7 @@ int main(void)
         cmocka_unit_test(test_gpkg_time_zone_in_late_batch),
         cmocka_unit_test(test_gpkg_big_batches),
         cmocka_unit_test(test_gpkg_points_offsets),
+        cmocka_unit_test(test_gpkg_area_in_memory),
         cmocka_unit_test(test_csv_big_nulls),
         cmocka_unit_test(test_projected_source_area),
     };
