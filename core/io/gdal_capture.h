@@ -31,7 +31,9 @@ void rm__gdal_register(void);
  * Open a source to read, vector or raster, with GDAL's open options `oo`
  * (may be NULL). A file the CSV driver claims opens as CSV only: raster
  * drivers (XYZ) claim numeric CSV files too and fail at the first empty
- * cell, which would stop the open.
+ * cell, which would stop the open. A CSV opened without options gets
+ * those of the coordinate columns its names show, as the reader finds
+ * them (lon/lat, or WKT).
  */
 GDALDatasetH rm__gdal_open_source(const char *source, char **oo);
 

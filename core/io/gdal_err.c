@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include <cpl_conv.h>
+#include <cpl_string.h>
 #include <gdal.h>
+#include <ogr_api.h>
 
 #include "io/io_internal.h"
 
@@ -78,20 +80,44 @@ void rm__gdal_register(void)
     pthread_once(&register_once, register_drivers);
 }
 
+/* A CSV opened with the options for the coordinate columns its names
+ * show (rm__csv_find_coords), or as it is when it has none. */
+static GDALDatasetH open_csv_auto(const char *source, unsigned flags,
+                                  const char *const *allowed)
+{
+    GDALDatasetH ds = GDALOpenEx(source, flags, allowed, NULL, NULL);
+    OGRLayerH lyr = ds ? GDALDatasetGetLayer(ds, 0) : NULL;
+    if (!lyr || OGR_L_GetGeomType(lyr) != wkbNone)
+        return ds;
+    const char *x, *y, *wkt;
+    rm__csv_find_coords(OGR_L_GetLayerDefn(lyr), &x, &y, &wkt);
+    if (!x && !wkt)
+        return ds;
+    char **oo = rm__csv_open_options(NULL, x, y, wkt);
+    GDALDatasetH with = GDALOpenEx(source, flags, allowed,
+                                   (const char *const *)oo, NULL);
+    CSLDestroy(oo);
+    if (!with)
+        return ds;
+    GDALClose(ds);
+    return with;
+}
+
 GDALDatasetH rm__gdal_open_source(const char *source, char **oo)
 {
     rm__gdal_register();
     unsigned flags = GDAL_OF_VECTOR | GDAL_OF_RASTER | GDAL_OF_READONLY |
                      GDAL_OF_VERBOSE_ERROR;
     const char *const csv_only[] = {"CSV", NULL};
-    const char *const *allowed = NULL;
     GDALDriverH drv = GDALIdentifyDriverEx(source, GDAL_OF_VECTOR, NULL,
                                            NULL);
-    if (drv && strcmp(GDALGetDriverShortName(drv), "CSV") == 0) {
-        flags &= ~(unsigned)GDAL_OF_RASTER;
-        allowed = csv_only;
-    }
-    return GDALOpenEx(source, flags, allowed, (const char *const *)oo, NULL);
+    if (!drv || strcmp(GDALGetDriverShortName(drv), "CSV") != 0)
+        return GDALOpenEx(source, flags, NULL, (const char *const *)oo,
+                          NULL);
+    flags &= ~(unsigned)GDAL_OF_RASTER;
+    if (!oo)
+        return open_csv_auto(source, flags, csv_only);
+    return GDALOpenEx(source, flags, csv_only, (const char *const *)oo, NULL);
 }
 
 static void record(rm__gdal_capture *cap, CPLErr cls, CPLErrorNum err_no,

@@ -93,24 +93,6 @@ static void format_day(int64_t ms, int day_shift, char out[16])
 
 /* ---- CSV ------------------------------------------------------------ */
 
-static const char *const X_NAMES[] = {"lon", "longitude", "long", "lng", "x",
-                                      NULL};
-static const char *const Y_NAMES[] = {"lat", "latitude", "y", NULL};
-static const char *const WKT_NAMES[] = {"wkt", "geometry", "geom",
-                                        "the_geom", "wkt_geom", NULL};
-
-static const char *find_column(OGRFeatureDefnH defn, const char *const *names)
-{
-    int n = OGR_FD_GetFieldCount(defn);
-    for (const char *const *c = names; *c; c++)
-        for (int i = 0; i < n; i++) {
-            const char *f = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
-            if (strcasecmp(f, *c) == 0)
-                return f;
-        }
-    return NULL;
-}
-
 /* How many columns are called `name` (case-insensitive). */
 static int column_count(OGRFeatureDefnH defn, const char *name)
 {
@@ -154,12 +136,7 @@ static int csv_options(rd_reader *r, char ***oo)
         x = o->x_field;
         y = o->y_field;
     } else {
-        x = find_column(defn, X_NAMES);
-        y = find_column(defn, Y_NAMES);
-        if (!x || !y) {
-            x = y = NULL;
-            w = find_column(defn, WKT_NAMES);
-        }
+        rm__csv_find_coords(defn, &x, &y, &w);
         if (!x && !w) {
             char *list = field_list(defn);
             rc = rd_error(r, RM_EDATA_GEOM, -1,
@@ -181,17 +158,8 @@ static int csv_options(rd_reader *r, char ***oo)
                       "the CSV has more than one column named '%s', so its "
                       "coordinates are ambiguous; rename the extra columns",
                       twice);
-    if (!rc) {
-        if (w) {
-            *oo = CSLSetNameValue(*oo, "GEOM_POSSIBLE_NAMES", w);
-        } else {
-            *oo = CSLSetNameValue(*oo, "X_POSSIBLE_NAMES", x);
-            *oo = CSLSetNameValue(*oo, "Y_POSSIBLE_NAMES", y);
-        }
-        *oo = CSLSetNameValue(*oo, "KEEP_GEOM_COLUMNS", "NO");
-        *oo = CSLSetNameValue(*oo, "AUTODETECT_TYPE", "YES");
-        *oo = CSLSetNameValue(*oo, "EMPTY_STRING_AS_NULL", "YES");
-    }
+    if (!rc)
+        *oo = rm__csv_open_options(*oo, x, y, w);
     r->lyr = NULL;
     r->layer = NULL;
     GDALClose(ds);

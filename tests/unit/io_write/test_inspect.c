@@ -172,7 +172,8 @@ static void test_text_gpkg(void **state)
 }
 
 /* A CSV of numbers only, with an empty cell: a CSV, not an XYZ grid
- * (GDAL's XYZ raster driver also claims it and fails at the gap). */
+ * (GDAL's XYZ raster driver also claims it and fails at the gap), whose
+ * lon/lat columns make points as the reader makes them. */
 static void test_numeric_csv_with_gap(void **state)
 {
     rm_context *ctx = *state;
@@ -188,6 +189,9 @@ static void test_numeric_csv_with_gap(void **state)
     assert_int_equal(rm_io_inspect(ctx, path, 0, &text), RM_OK);
     assert_non_null(strstr(text, "(CSV)"));
     assert_non_null(strstr(text, "Features:   4\n"));
+    assert_non_null(strstr(text, "Geometry:   Point\n"));
+    assert_non_null(strstr(text, "Extent:     (0.5, 0.25) - (3.5, 3.25)\n"));
+    assert_non_null(strstr(text, "    w  Real\n"));
     free(text);
     rm_read_options opt = RM_READ_OPTIONS_INIT;
     rm_layer *l = NULL;
