@@ -90,6 +90,16 @@ static void near(double got, double want, double tol)
 
 /* ---- sources made with GDAL ------------------------------------------- */
 
+/* A new, empty GeoPackage at path (any earlier file removed). */
+static GDALDatasetH new_gpkg(const char *path)
+{
+    unlink(path);
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), path, 0, 0, 0,
+                                 GDT_Unknown, NULL);
+    assert_non_null(ds);
+    return ds;
+}
+
 static OGRLayerH new_layer(GDALDatasetH ds, const char *name, int epsg,
                            OGRwkbGeometryType type)
 {
@@ -199,9 +209,7 @@ static void add_incidents(GDALDatasetH ds, const char *name, int with_flag)
 static const char *make_incidents_gpkg(void)
 {
     const char *path = path_of("incidents.gpkg");
-    unlink(path);
-    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), path, 0, 0, 0,
-                                 GDT_Unknown, NULL);
+    GDALDatasetH ds = new_gpkg(path);
     assert_non_null(ds);
     add_incidents(ds, "incidents", 1);
     add_incidents(ds, "incidents_arrow", 0);
@@ -900,9 +908,7 @@ static void test_gpkg_time_zone_in_late_batch(void **state)
 {
     rm_context *ctx = *state;
     const char *path = path_of("many.gpkg");
-    unlink(path);
-    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), path, 0, 0, 0,
-                                 GDT_Unknown, NULL);
+    GDALDatasetH ds = new_gpkg(path);
     OGRLayerH l = new_layer(ds, "many", 4326, wkbPoint);
     add_field(l, "k", OFTInteger, OFSTNone);
     add_field(l, "t", OFTDateTime, OFSTNone);
@@ -971,9 +977,7 @@ static void test_gpkg_big_batches(void **state)
 {
     rm_context *ctx = *state;
     const char *path = path_of("big.gpkg");
-    unlink(path);
-    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), path, 0, 0, 0,
-                                 GDT_Unknown, NULL);
+    GDALDatasetH ds = new_gpkg(path);
     OGRLayerH l = new_layer(ds, "big", 4326, wkbPoint);
     add_field(l, "name", OFTString, OFSTNone);
     add_field(l, "v", OFTInteger, OFSTNone);
@@ -1078,9 +1082,7 @@ static void test_projected_source_area(void **state)
     rm_context *ctx = *state;
     /* Points stored in UTM 31N; the area is still given in lon/lat. */
     const char *path = path_of("utm.gpkg");
-    unlink(path);
-    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), path, 0, 0, 0,
-                                 GDT_Unknown, NULL);
+    GDALDatasetH ds = new_gpkg(path);
     OGRLayerH l = new_layer(ds, "pts", 32631, wkbPoint);
     add_field(l, "name", OFTString, OFSTNone);
     /* cs2cs values from above: Paris, and 45 N on the central meridian */
@@ -1161,9 +1163,7 @@ static void test_gpkg_area_in_memory(void **state)
 {
     rm_context *ctx = *state;
     const char *path = path_of("stale_extent.gpkg");
-    unlink(path);
-    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), path, 0, 0, 0,
-                                 GDT_Unknown, NULL);
+    GDALDatasetH ds = new_gpkg(path);
     OGRLayerH l = new_layer(ds, "pts", 4326, wkbPoint);
     add_field(l, "v", OFTInteger, OFSTNone);
     for (int i = 0; i < 10; i++) {
@@ -1201,9 +1201,7 @@ static void test_gpkg_points_offsets(void **state)
     rm_context *ctx = *state;
     for (int multi = 0; multi < 2; multi++) {
         const char *path = path_of(multi ? "pts_multi.gpkg" : "pts.gpkg");
-        unlink(path);
-        GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), path, 0, 0,
-                                     0, GDT_Unknown, NULL);
+        GDALDatasetH ds = new_gpkg(path);
         OGRLayerH l = new_layer(ds, "pts", 4326, wkbPoint);
         add_field(l, "v", OFTInteger, OFSTNone);
         GDALDatasetStartTransaction(ds, FALSE);
