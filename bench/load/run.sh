@@ -35,18 +35,20 @@ cat "$data" >/dev/null # warm the page cache
 # The layer's size (every string walked) once, outside the timed runs.
 layer_bytes=$("$work/bench_load" routemap-size "$data" | awk '/layer_bytes:/ {print $2}')
 
-declare -A best_wall best_inner best_cpu peak
+declare -A best_wall best_inner best_cpu peak walls
 modes=(arrow ogr routemap)
 for m in "${modes[@]}"; do
   best_wall[$m]=999; best_inner[$m]=999; best_cpu[$m]=999; peak[$m]=0
 done
 for ((i = 0; i < reps; i++)); do
   for m in "${modes[@]}"; do
+    # Wall time to the microsecond around the run (time -v rounds to
+    # 10 ms, a twentieth of the Arrow read); time -v gives CPU and peak.
+    t0=$EPOCHREALTIME
     out=$(/usr/bin/time -v "$work/bench_load" "$m" "$data" 2>"$work/time.txt")
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {
-             n = split($2, t, ":"); s = 0
-             for (k = 1; k <= n; k++) s = s * 60 + t[k]
-             print s }' "$work/time.txt")
+    t1=$EPOCHREALTIME
+    wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", b - a}')
+    walls[$m]="${walls[$m]:-} $wall"
     rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
     cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' \
       "$work/time.txt")
@@ -59,15 +61,19 @@ for ((i = 0; i < reps; i++)); do
 done
 
 echo
-echo "$n points, 5 attributes; best of $reps runs each; $(nproc) CPUs"
-printf '%-9s %8s %8s %8s %9s %11s %11s %10s\n' mode "wall s" "read s" \
-  "CPU s" "peak MB" "wall/arrow" "read/arrow" "CPU/arrow"
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -n |
+  awk '{v[NR] = $1} END {print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
+echo "$n points, 5 attributes; best (and median wall) of $reps runs each; $(nproc) CPUs"
+printf '%-9s %8s %8s %8s %8s %9s %11s %11s %11s %10s\n' mode "wall s" "med s" \
+  "read s" "CPU s" "peak MB" "wall/arrow" "med/arrow" "read/arrow" "CPU/arrow"
+med_arrow=$(median "${walls[arrow]}")
 for m in "${modes[@]}"; do
-  awk -v m="$m" -v w="${best_wall[$m]}" -v r="${best_inner[$m]}" \
-      -v c="${best_cpu[$m]}" -v k="${peak[$m]}" -v aw="${best_wall[arrow]}" \
+  awk -v m="$m" -v w="${best_wall[$m]}" -v md="$(median "${walls[$m]}")" \
+      -v r="${best_inner[$m]}" -v c="${best_cpu[$m]}" -v k="${peak[$m]}" \
+      -v aw="${best_wall[arrow]}" -v am="$med_arrow" \
       -v ar="${best_inner[arrow]}" -v ac="${best_cpu[arrow]}" \
-      'BEGIN { printf "%-9s %8.3f %8.3f %8.2f %9.1f %11.2f %11.2f %10.2f\n",
-               m, w, r, c, k / 1024, w / aw, r / ar, c / ac }'
+      'BEGIN { printf "%-9s %8.3f %8.3f %8.3f %8.2f %9.1f %11.2f %11.2f %11.2f %10.2f\n",
+               m, w, md, r, c, k / 1024, w / aw, md / am, r / ar, c / ac }'
 done
 awk -v b="$layer_bytes" -v k="${peak[routemap]}" 'BEGIN {
   printf "columnar layer: %.1f MB; routemap peak RSS / layer size = %.2f\n",
