@@ -3,12 +3,12 @@
  * background thread transforms, in place, the coordinates the reader hands
  * over, a chunk at a time, with its own rm_context and transformation,
  * which it makes itself, off the reader's path (PROJ objects are used by
- * one thread only). The thread runs at the lowest priority, so GDAL's
- * reading threads keep the CPUs they need and the transformation takes
- * what is left; whenever the reader must wait for it
- * (before it moves the coordinate array, and at the end) the reader takes
- * the chunks not yet started itself, so a starved thread never holds it up
- * for more than one chunk. While it has nothing to transform, the thread
+ * one thread only). Whenever the reader must wait for it (before it
+ * moves the coordinate array, and at the end) it takes the chunks not yet
+ * started itself, so it waits at most for one chunk. The thread keeps the
+ * normal priority: at the lowest, a machine busy with other work starved
+ * it while it held the address space's lock, and reads took seconds
+ * (measured). While it has nothing to transform, the thread
  * faults in, ahead of the reader, the pages of the layer's freshly sized
  * arrays (MADV_POPULATE_WRITE: page tables only, contents untouched), so
  * the kernel's page zeroing leaves the reading thread.
@@ -17,8 +17,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "io/read_internal.h"
@@ -28,7 +26,6 @@
 #define MAX_SPANS 64
 #define PREFAULT_ROWS 32768 /* rows faulted in per step, every array */
 #define CHUNK 4096          /* coordinates transformed per claim */
-#define LOWEST_NICE 19
 
 /* One array of the layer: base and bytes per row. */
 typedef struct span {
@@ -162,8 +159,6 @@ static void transform_chunk(rd_proj *p, rm_transform *tr, size_t from,
 static void *worker(void *arg)
 {
     rd_proj *p = arg;
-    /* This thread only; a refusal leaves it at the normal priority. */
-    (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), LOWEST_NICE);
     /* Made here, off the reader's path; without it the reader does all. */
     if (rm_context_create(&p->ctx) != RM_OK)
         return NULL;
