@@ -16,6 +16,8 @@
 #include <limits.h>
 #include <math.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +42,13 @@
  * Linux allows up to /proc/sys/fs/pipe-max-size, 1 MiB by default). */
 #define PIPE_BYTES (1 << 20)
 
+/* Big outputs decoded on threads of their own at once, at most. */
+#define MAX_JOBS 4
+
+/* An output from this size on is decoded on a thread of its own while the
+ * reader goes on, when a CPU is free for it. */
+#define JOB_MIN_BYTES (1u << 20)
+
 typedef struct reader {
     rm_step *s;
     int *run_rc;
@@ -53,6 +62,9 @@ typedef struct reader {
     int nomem;
     int memory_signal; /* signal of a MSG_MEMORY, 0 when none */
     char why[400]; /* first protocol error, "" when none */
+    struct remote_job *jobs[MAX_JOBS]; /* outputs being decoded aside */
+    size_t n_jobs;
+    int spare_cpus; /* threads a decode may take beside the reader */
 } reader;
 
 static double now_s(void)
@@ -341,17 +353,85 @@ static int remote_source(void *ud, void *p, size_t n)
     return 0;
 }
 
+/* An output being decoded from the child's memory on a thread of its own. */
+typedef struct remote_job {
+    pthread_t thread;
+    uint32_t index;
+    uint64_t *pieces; /* the list the child sent */
+    remote_src *rs;
+    rm_layer *layer;
+    int rc;
+} remote_job;
+
+static void *decode_job(void *arg)
+{
+    remote_job *j = arg;
+    j->rc = rm__layer_deserialize_from(&j->layer, j->rs->left, remote_source,
+                                       j->rs);
+
+    return NULL;
+}
+
+/* 1 when output i is being decoded aside. */
+static int in_flight(const reader *r, uint32_t i)
+{
+    for (size_t k = 0; k < r->n_jobs; k++)
+        if (r->jobs[k]->index == i)
+            return 1;
+    return 0;
+}
+
+/* Wait for the outputs decoded aside and take them, in the order they
+ * came; dropped when the stream already failed. Before the child may
+ * exit: they read its memory. */
+static void finish_jobs(reader *r)
+{
+    for (size_t k = 0; k < r->n_jobs; k++) {
+        remote_job *j = r->jobs[k];
+        pthread_join(j->thread, NULL);
+        if (r->why[0] || r->nomem)
+            rm_layer_destroy(j->layer);
+        else
+            take_decoded(r, j->index, j->rc, j->layer);
+        free(j->rs);
+        free(j->pieces);
+        free(j);
+    }
+    r->n_jobs = 0;
+}
+
+/* Start decoding a big output on a thread of its own, so that the next
+ * one (or the host's wait for the result) overlaps it; 0 when started. */
+static int start_job(reader *r, uint32_t i, uint64_t *pieces, remote_src *rs)
+{
+    if (r->n_jobs >= (size_t)r->spare_cpus || rs->left < JOB_MIN_BYTES)
+        return -1;
+    remote_job *j = calloc(1, sizeof *j);
+    if (!j)
+        return -1;
+    j->index = i;
+    j->pieces = pieces;
+    j->rs = rs;
+    if (pthread_create(&j->thread, NULL, decode_job, j) != 0) {
+        free(j);
+        return -1;
+    }
+    r->jobs[r->n_jobs++] = j;
+    return 0;
+}
+
 /* An output left in the child's memory: check the list of its pieces,
- * then decode it from there into the host's own copy. Whatever the list
- * says, the host only reads the child's memory (an unmapped address is a
- * refused output); a plugin set on pointing it at a mapping whose reads
- * never return could stall it, but such a plugin runs as the same user
- * and could as well signal the host: isolation guards against bugs, not
- * against that. */
+ * then decode it from there into the host's own copy, here or on a thread
+ * of its own. Whatever the list says, the host only reads the child's
+ * memory (an unmapped address is a refused output); a plugin set on
+ * pointing it at a mapping whose reads never return could stall it, but
+ * such a plugin runs as the same user and could as well signal the host:
+ * isolation guards against bugs, not against that. */
 static void receive_remote(reader *r, const msg_head *h, const char *p)
 {
     rm_step *s = r->s;
-    if (h->arg >= s->desc->n_outputs || s->outputs[h->arg])
+    if (h->arg >= s->desc->n_outputs || s->outputs[h->arg] ||
+        in_flight(r, h->arg))
         return bad(r, "an output it did not declare, or one twice");
     if (h->len < 8 || (h->len - 8) % 16 != 0)
         return bad(r, "a malformed output");
@@ -389,6 +469,8 @@ static void receive_remote(reader *r, const msg_head *h, const char *p)
     rs->piece = v + 1;
     rs->n = n;
     rs->left = total;
+    if (start_job(r, h->arg, v, rs) == 0)
+        return;
     rm_layer *l = NULL;
     int rc = rm__layer_deserialize_from(&l, total, remote_source, rs);
     free(rs);
@@ -625,6 +707,16 @@ static int can_read_child(pid_t pid)
            memcmp(got, probe, sizeof probe) == 0;
 }
 
+/* CPUs this process may use beside the one reading (0 on one CPU). */
+static int spare_cpus(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) != 0)
+        return 0;
+    int n = CPU_COUNT(&set) - 1;
+    return n < 0 ? 0 : n > MAX_JOBS ? MAX_JOBS : n;
+}
+
 static int fork_run(rm_step *s, const rm__step_limits *lim, int *out_rc)
 {
     const rm_plugin_desc *d = s->desc;
@@ -684,7 +776,9 @@ static int fork_run(rm_step *s, const rm__step_limits *lim, int *out_rc)
     r.deadline = deadline;
     r.max_output = lim && lim->memory_mb ? lim->memory_mb << 20 : 0;
     r.pid = pid;
+    r.spare_cpus = spare_cpus();
     read_all(&r);
+    finish_jobs(&r);
     if (rel[0] >= 0) { /* read: the child may exit */
         char c = RELEASE_DONE;
         (void)!send(rel[0], &c, 1, MSG_NOSIGNAL);
