@@ -170,6 +170,7 @@ static int run(const char *plugin_dir, size_t n_tracks, size_t n_verts,
                                           none, NULL, NULL, !mode, &lim,
                                           &res);
             wall[mode][r] = now_s() - w0;
+            rm__isolate_settle(); /* the child's CPU counts when reaped */
             cpu[mode][r] = cpu_s() - c0;
             faults(&s1, &k1);
             host_pf[mode][r] = (double)(s1 - s0);

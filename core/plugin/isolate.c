@@ -8,7 +8,8 @@
  * child's memory (process_vm_readv) before the child may exit. A signal, a
  * bad exit, a silence past the deadline or a malformed stream becomes an
  * error naming the step and the plugin, with the child's whole process
- * group killed and reaped.
+ * group killed and reaped. Once the result is in, the group is killed too
+ * and the child reaped on a thread aside (rm__isolate_settle waits).
  */
 #define _GNU_SOURCE /* process_vm_readv */
 #include <errno.h>
@@ -658,6 +659,49 @@ static int reap(pid_t pid, int *status)
     }
 }
 
+/* Children killed once their results were in, not reaped yet: each is
+ * reaped by a thread of its own, so that its teardown (about 1 ms for a
+ * child of a big host) overlaps the host's next work. */
+static pthread_mutex_t aside_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t aside_none = PTHREAD_COND_INITIALIZER;
+static int aside_count;
+
+static void *reap_aside_main(void *arg)
+{
+    int status;
+    (void)reap((pid_t)(intptr_t)arg, &status);
+    pthread_mutex_lock(&aside_lock);
+    if (--aside_count == 0)
+        pthread_cond_broadcast(&aside_none);
+    pthread_mutex_unlock(&aside_lock);
+    return NULL;
+}
+
+static void reap_aside(pid_t pid)
+{
+    pthread_mutex_lock(&aside_lock);
+    aside_count++;
+    pthread_mutex_unlock(&aside_lock);
+    pthread_attr_t attr;
+    pthread_t t;
+    int started = pthread_attr_init(&attr) == 0 &&
+                  pthread_attr_setdetachstate(&attr,
+                                              PTHREAD_CREATE_DETACHED) == 0 &&
+                  pthread_create(&t, &attr, reap_aside_main,
+                                 (void *)(intptr_t)pid) == 0;
+    pthread_attr_destroy(&attr);
+    if (!started)
+        reap_aside_main((void *)(intptr_t)pid);
+}
+
+void rm__isolate_settle(void)
+{
+    pthread_mutex_lock(&aside_lock);
+    while (aside_count > 0)
+        pthread_cond_wait(&aside_none, &aside_lock);
+    pthread_mutex_unlock(&aside_lock);
+}
+
 /* The error for a child that died of `sig`. */
 static int died(rm_step *s, const char *who, int sig, const reader *r,
                 const rm__step_limits *lim)
@@ -789,7 +833,16 @@ static int fork_run(rm_step *s, const rm__step_limits *lim, int *out_rc)
         kill_all(pid);
         killed = 1;
     }
-    /* The result came or the stream ended: the child exits next, unless
+    /* The result came last, after every output, and all of them are
+     * checked and copied: the child has nothing left to do. It is killed
+     * with anything it started and reaped aside. */
+    if (!killed && r.got_result && !trailing_data(fds[0])) {
+        close(fds[0]);
+        kill_all(pid);
+        reap_aside(pid);
+        return RM_OK;
+    }
+    /* The stream ended without a result: the child exits next, unless
      * it hangs on. */
     if (!killed && wait_ended(pid, deadline) != 0) {
         r.timed_out = 1;

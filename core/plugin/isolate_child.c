@@ -435,6 +435,8 @@ void rm__isolate_child_main(rm_step *s, int fd, int rel, pid_t parent,
         size_t vl = strlen(s->note_values[i]) + 1;
         send_msg(MSG_NOTE, 0, s->note_keys[i], kl, s->note_values[i], vl);
     }
+    fflush(stdout); /* what the plugin printed itself, before the host */
+    fflush(stderr); /* may end this process on reading the result */
     int32_t codes[3] = {rc, s->fail_code, s->misuse_code};
     const char *fm = s->fail_msg ? s->fail_msg : "";
     const char *mm = s->misuse_msg ? s->misuse_msg : "";
@@ -444,8 +446,6 @@ void rm__isolate_child_main(rm_step *s, int fd, int rel, pid_t parent,
     write_full(codes, sizeof codes);
     send_text(fm);
     send_text(mm);
-    fflush(stdout); /* what the plugin printed itself */
-    fflush(stderr);
     if (remote)
         wait_release(rel);
     _exit(child_write_failed ? 3 : 0);

@@ -77,6 +77,13 @@ int rm__step_run_limited(rm_context *ctx, const rm_plugin_desc *desc,
                          int in_process, const rm__step_limits *limits,
                          rm__step_result *out);
 
+/**
+ * Wait until every plugin process that finished a step has been reaped
+ * (they are reaped on threads aside, while the host goes on): only
+ * needed to count their CPU time (RUSAGE_CHILDREN).
+ */
+void rm__isolate_settle(void);
+
 /** Free a result; a zeroed result is fine. */
 void rm__step_result_free(rm__step_result *r);
 

@@ -1,6 +1,8 @@
 /* run() starts a helper process that holds the host's pipe open and never
- * ends, then returns normally: the step must succeed at once and the
- * helper must not outlive it. */
+ * ends, prints a line to stdout without flushing it, logs both process
+ * ids, then returns normally: the step must succeed at once, the line
+ * must come out, and neither process may outlive the step. */
+#include <stdio.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -12,7 +14,9 @@ static int run(const rm_host_api *api, rm_step *step)
     if (helper == 0)
         for (;;)
             pause();
+    fputs("linger printed this", stdout);
     api->log(step, RM_PLUGIN_LOG_WARN, "helper %ld", (long)helper);
+    api->log(step, RM_PLUGIN_LOG_WARN, "self %ld", (long)getpid());
     return RM_OK;
 }
 

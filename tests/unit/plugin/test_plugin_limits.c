@@ -7,6 +7,7 @@
  * hog and hogcheck; they only ever run in a child.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -26,6 +27,7 @@
 #include "plugin/step.h"
 #include "routemap/errors.h"
 #include "routemap/registry.h"
+#include "test_support.h"
 
 #define FIX RM_BAD_PLUGIN_DIR
 #define CRS "EPSG:32631"
@@ -172,24 +174,57 @@ static void test_timeout(void **state)
     rm__step_result_free(&res);
 }
 
+/* The pid logged after `key` ("helper ", "self "). */
+static long logged_pid(const char *key)
+{
+    const char *h = strstr(log_text, key);
+    assert_non_null(h);
+    long pid = strtol(h + strlen(key), NULL, 10);
+    assert_true(pid > 0);
+    return pid;
+}
+
 static void test_lingering_helper(void **state)
 {
     (void)state;
     /* A helper left holding the pipe neither delays the step to its
-     * timeout nor survives it. */
+     * timeout nor survives it; what the plugin printed without flushing
+     * comes out, and its own process is reaped. */
+    char dir[512], path[600];
+    assert_int_equal(rmt_tmpdir(dir, sizeof dir, "linger"), 0);
+    snprintf(path, sizeof path, "%s/stdout.txt", dir);
+    fflush(stdout);
+    int saved = dup(1);
+    int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+    assert_true(saved >= 0 && fd >= 0);
+    dup2(fd, 1);
+    close(fd);
     rm__step_limits lim = {20, 0};
     rm__step_result res;
     double secs;
-    assert_int_equal(run_limited("linger", &lim, &res, &secs), RM_OK);
+    int rc = run_limited("linger", &lim, &res, &secs);
+    fflush(stdout);
+    dup2(saved, 1);
+    close(saved);
+    assert_int_equal(rc, RM_OK);
     assert_true(secs < 5.0);
     rm__step_result_free(&res);
-    const char *h = strstr(log_text, "helper ");
-    assert_non_null(h);
-    long helper = strtol(h + 7, NULL, 10);
-    assert_true(helper > 0);
+    long helper = logged_pid("helper "), self = logged_pid("self ");
     for (int i = 0; i < 200 && !gone(helper); i++)
         usleep(10000);
     assert_true(gone(helper));
+    /* Reaped, not left a zombie, once the host has settled. */
+    rm__isolate_settle();
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/%ld", self);
+    assert_int_equal(access(proc, F_OK), -1);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char got[64] = "";
+    size_t n = fread(got, 1, sizeof got - 1, f);
+    fclose(f);
+    got[n] = '\0';
+    assert_string_equal(got, "linger printed this");
 }
 
 static void test_memory_crash(void **state)
