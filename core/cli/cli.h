@@ -12,6 +12,7 @@
 
 typedef struct rm_cli {
     int quiet;
+    int verbose; /* log at info level: each step's time */
     int json;
     int in_process;
     int allow_writable; /* --allow-writable-plugins */

@@ -12,7 +12,7 @@
 #include "cli.h"
 
 static const char USAGE[] =
-    "usage: routemap [--quiet] [--json] [--plugin-path DIR]... COMMAND ...\n"
+    "usage: routemap [--quiet | --verbose] [--json] [--plugin-path DIR]... COMMAND ...\n"
     "\n"
     "Commands:\n"
     "  run BRIEFING [-o DIR]      run a briefing: load, analyse, export, map\n"
@@ -27,6 +27,7 @@ static const char USAGE[] =
     "  -h, --help           help (also after a command)\n"
     "  --version            print the version\n"
     "  -q, --quiet          print only errors\n"
+    "  -v, --verbose        also print what each step did and its time\n"
     "  --json               machine-readable output on stdout\n"
     "  --plugin-path DIR    search DIR for plugins first (repeatable)\n"
     "  --in-process         run plugins inside this process (debugging)\n"
@@ -142,6 +143,8 @@ static int global_option(rm_cli *cli, int argc, char **argv, int *i)
     const char *a = argv[*i];
     if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
         cli->quiet = 1;
+    } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+        cli->verbose = 1;
     } else if (strcmp(a, "--json") == 0) {
         cli->json = 1;
     } else if (strcmp(a, "--in-process") == 0) {
@@ -230,8 +233,9 @@ int main(int argc, char **argv)
             return rm_exit_code(rc);
         }
         rm_context_set_logger(cli.ctx, log_to_stderr, NULL);
-        rm_context_set_log_level(cli.ctx,
-                                 cli.quiet ? RM_LOG_ERROR : RM_LOG_WARN);
+        rm_context_set_log_level(cli.ctx, cli.quiet     ? RM_LOG_ERROR
+                                          : cli.verbose ? RM_LOG_INFO
+                                                        : RM_LOG_WARN);
         int code = commands[c].fn(&cli, n, argv + i + 1);
         rm_context_destroy(cli.ctx);
         return code;

@@ -3,14 +3,34 @@
  * against its plugin's schema with the catalog at hand (so layer
  * parameters get their layers), the plugin runs under the step's limits
  * (timeout_s, memory_mb, else the defaults), and its outputs join the
- * catalog as "step.output" for later steps, pages and exports.
+ * catalog as "step.output" for later steps, pages and exports. With
+ * logging at info level, each step's wall and CPU time is logged.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 
 #include "plugin/step.h"
 #include "run_state.h"
+#include "util/context_internal.h"
 #include "util/util.h"
+
+/* Wall seconds, and CPU seconds of this process and of its reaped
+ * children (a step's plugin process counts once it is reaped). */
+static void times_now(double *wall, double *cpu)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    *wall = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    struct rusage self, kids;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &kids);
+    *cpu = (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec +
+                    kids.ru_utime.tv_sec + kids.ru_stime.tv_sec) +
+           1e-6 * (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec +
+                           kids.ru_utime.tv_usec + kids.ru_stime.tv_usec);
+}
 
 typedef struct step_progress {
     const rm_run_options *opt;
@@ -144,11 +164,26 @@ static int run_step(rm__run *r, size_t i)
     r->steps[i].in_process = r->opt->in_process;
     r->steps[i].timeout_s = r->opt->in_process ? 0 : lim.timeout_s;
     r->steps[i].memory_mb = r->opt->in_process ? 0 : lim.memory_mb;
+    int timed = r->ctx->log_level >= RM_LOG_INFO;
+    double wall0 = 0, cpu0 = 0, wall1, cpu1;
+    if (timed)
+        times_now(&wall0, &cpu0);
     rc = rm__step_run_limited(r->ctx, d, st->id, params, r->crs, r->area,
                               forward_progress, &sp, r->opt->in_process,
                               &lim, &res);
     if (rc != RM_OK)
         locate_error(r, st);
+    if (rc == RM_OK && timed) {
+        times_now(&wall1, &cpu1);
+        rm__isolate_settle(); /* the plugin process's CPU, once reaped */
+        double unused;
+        times_now(&unused, &cpu1);
+        rm_log(r->ctx, RM_LOG_INFO,
+               "step '%s' (plugin %s %s, %s): %.1f ms, %.1f ms CPU",
+               st->id, d->name, d->version,
+               r->opt->in_process ? "in process" : "in a child process",
+               1e3 * (wall1 - wall0), 1e3 * (cpu1 - cpu0));
+    }
     if (rc == RM_OK) {
         r->steps[i].notes_json = notes_json(&res);
         rc = adopt_outputs(r, st, d, &res, &r->steps[i]);

@@ -310,6 +310,60 @@ static void test_analyze_source_date(void **state)
     e2e_free(&r);
 }
 
+/* The wall and CPU milliseconds of the info line for step `id` in `err`
+ * run `how` ("in process", "in a child process"); 0 when it is there. */
+static int step_time(const char *err, const char *id, const char *how,
+                     double *wall_ms, double *cpu_ms)
+{
+    char head[200];
+    snprintf(head, sizeof head, "routemap: info: step '%s' (plugin ", id);
+    const char *at = strstr(err, head);
+    if (!at)
+        return -1;
+    const char *end = strchr(at, '\n');
+    const char *mode = strstr(at, how);
+    if (!mode || (end && mode > end))
+        return -1;
+    const char *colon = strstr(mode, "): ");
+    if (!colon ||
+        sscanf(colon, "): %lf ms, %lf ms CPU", wall_ms, cpu_ms) != 2)
+        return -1;
+    return 0;
+}
+
+static void test_verbose_step_times(void **state)
+{
+    (void)state;
+    e2e_write("incidents.csv", INCIDENTS_CSV);
+    e2e_write("bases.geojson", BASES_GEOJSON);
+    const char *brief = e2e_write("brief.yaml", BRIEFING);
+    const char *out = e2e_path("verbose");
+    double wall, cpu;
+    /* Quiet by default. */
+    const char *plain[] = {"run", brief, "-o", out, NULL};
+    e2e_result r = e2e_run(plain);
+    assert_int_equal(r.exit_code, 0);
+    assert_null(strstr(r.err, "step 'cover'"));
+    e2e_free(&r);
+    /* --verbose: each step's time, the way it ran. */
+    const char *child[] = {"run", brief, "-o", out, "--verbose", NULL};
+    r = e2e_run(child);
+    assert_int_equal(r.exit_code, 0);
+    assert_int_equal(step_time(r.err, "cover", "in a child process", &wall,
+                               &cpu), 0);
+    assert_true(wall > 0 && wall < 60000);
+    assert_true(cpu >= 0 && cpu < 60000);
+    e2e_free(&r);
+    const char *here[] = {"-v", "--in-process", "run", brief, "-o", out,
+                          NULL};
+    r = e2e_run(here);
+    assert_int_equal(r.exit_code, 0);
+    assert_int_equal(step_time(r.err, "cover", "in process", &wall, &cpu),
+                     0);
+    assert_true(wall > 0 && cpu >= 0);
+    e2e_free(&r);
+}
+
 static void test_validate_plugins_inspect(void **state)
 {
     (void)state;
@@ -384,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_analyze),
         cmocka_unit_test(test_analyze_source_date),
         cmocka_unit_test(test_validate_plugins_inspect),
+        cmocka_unit_test(test_verbose_step_times),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
