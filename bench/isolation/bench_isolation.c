@@ -116,81 +116,173 @@ static size_t feature_total(const rm__step_result *res)
     return n;
 }
 
-static int run(const char *plugin_dir, size_t n_tracks, size_t n_verts,
-               int reps)
+/* One run of the step, measured: wall and CPU seconds (the child's CPU
+ * included, once reaped), page faults of the host and of the child. */
+typedef struct measure {
+    double wall, cpu, host_pf, child_pf;
+    size_t features;
+} measure;
+
+static rm_context *ctx;
+static const rm_plugin_desc *plugin;
+static rm__params *params;
+
+/* Build the inputs and resolve the step's parameters. */
+static int prepare(size_t n_tracks, size_t n_verts, double *load)
 {
-    rm_context *ctx = NULL;
-    rm_registry *reg = NULL;
-    if (rm_context_create(&ctx) || rm_registry_create(ctx, &reg) ||
-        rm_registry_add_path(reg, plugin_dir) || rm_registry_scan(reg))
-        return 1;
-    const rm_plugin_desc *d = rm_registry_find(reg, "crossings");
-    if (!d) {
-        fprintf(stderr, "no crossings plugin in %s\n", plugin_dir);
-        return 1;
-    }
     double t0 = now_s();
     if (build_layers(n_tracks, n_verts)) {
         fprintf(stderr, "out of memory\n");
-        return 1;
+        return -1;
     }
-    double load = now_s() - t0;
+    *load = now_s() - t0;
     const char *tv[] = {"tracks"}, *lv[] = {"lines"}, *seg[] = {"10"};
     rm__raw_param raw[3] = {
         {"tracks", tv, 1, 0, {NULL, 0, 0, NULL, NULL, -1}},
         {"lines", lv, 1, 0, {NULL, 0, 0, NULL, NULL, -1}},
         {"segment_km", seg, 1, 0, {NULL, 0, 0, NULL, NULL, -1}}};
-    rm__params *p = NULL;
-    if (rm__params_resolve(ctx, d, "cross", raw, 3, lookup, NULL, &p)) {
+    if (rm__params_resolve(ctx, plugin, "cross", raw, 3, lookup, NULL,
+                           &params)) {
         fprintf(stderr, "%s\n", rm_errmsg(ctx));
-        return 1;
+        return -1;
     }
+    return 0;
+}
+
+static int step_once(int in_child, measure *m)
+{
     rm_bbox none = {NAN, NAN, NAN, NAN};
     rm__step_limits lim = rm__step_limits_default();
-    double wall[2][MAX_REPS], cpu[2][MAX_REPS];
-    /* Page faults per run: of the host, and of the child. */
-    double host_pf[2][MAX_REPS], child_pf[MAX_REPS];
-    size_t feats[2] = {0, 0};
+    rm__step_result res;
+    long s0, k0, s1, k1;
+    faults(&s0, &k0);
+    double w0 = now_s(), c0 = cpu_s();
+    int rc = rm__step_run_limited(ctx, plugin, "cross", params, "EPSG:32631",
+                                  none, NULL, NULL, !in_child, &lim, &res);
+    m->wall = now_s() - w0;
+    rm__isolate_settle(); /* the child's CPU counts once it is reaped */
+    m->cpu = cpu_s() - c0;
+    faults(&s1, &k1);
+    m->host_pf = (double)(s1 - s0);
+    m->child_pf = (double)(k1 - k0);
+    if (rc) {
+        fprintf(stderr, "step failed: %s\n", rm_errmsg(ctx));
+        return -1;
+    }
+    m->features = feature_total(&res);
+    rm__step_result_free(&res);
+    return 0;
+}
+
+/* The step run once in a fresh host (a fork of this process made before
+ * any input exists, which builds them), as a briefing runs each step:
+ * neither way finds memory warmed by a run before. */
+static int fresh_host(int in_child, size_t n_tracks, size_t n_verts,
+                      measure *m)
+{
+    int fd[2];
+    if (pipe(fd))
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fd[0]);
+        double load;
+        measure got;
+        int ok = prepare(n_tracks, n_verts, &load) == 0 &&
+                 step_once(in_child, &got) == 0;
+        if (ok)
+            (void)!write(fd[1], &got, sizeof got);
+        _exit(ok ? 0 : 1);
+    }
+    close(fd[1]);
+    ssize_t n = pid > 0 ? read(fd[0], m, sizeof *m) : -1;
+    close(fd[0]);
+    int st = 0;
+    if (pid > 0)
+        waitpid(pid, &st, 0);
+    return n == (ssize_t)sizeof *m && WIFEXITED(st) && !WEXITSTATUS(st)
+               ? 0
+               : -1;
+}
+
+/* Medians of each way and the overhead of the child. */
+static void report(const char *title, measure m[2][MAX_REPS], int reps)
+{
+    double v[6][MAX_REPS];
+    for (int r = 0; r < reps; r++) {
+        v[0][r] = m[0][r].wall;
+        v[1][r] = m[0][r].cpu;
+        v[2][r] = m[1][r].wall;
+        v[3][r] = m[1][r].cpu;
+        v[4][r] = m[1][r].child_pf;
+        v[5][r] = m[1][r].host_pf;
+    }
+    double wi = median(v[0], reps), ci = median(v[1], reps);
+    double wc = median(v[2], reps), cc = median(v[3], reps);
+    printf("%s\n", title);
+    printf("  in process:    median %.1f ms wall, %.1f ms CPU\n", 1e3 * wi,
+           1e3 * ci);
+    printf("  child process: median %.1f ms wall, %.1f ms CPU (fork, run, "
+           "outputs to the host, decoded and checked)\n",
+           1e3 * wc, 1e3 * cc);
+    printf("  page faults of the child's run: %.0f in the child, %.0f in "
+           "the host\n",
+           median(v[4], reps), median(v[5], reps));
+    printf("  isolation overhead: %+.1f ms wall (%+.1f %%), %+.1f ms CPU "
+           "(%+.1f %%)\n",
+           1e3 * (wc - wi), 100.0 * (wc - wi) / wi, 1e3 * (cc - ci),
+           100.0 * (cc - ci) / ci);
+}
+
+static int run(const char *plugin_dir, size_t n_tracks, size_t n_verts,
+               int reps)
+{
+    rm_registry *reg = NULL;
+    if (rm_context_create(&ctx) || rm_registry_create(ctx, &reg) ||
+        rm_registry_add_path(reg, plugin_dir) || rm_registry_scan(reg))
+        return 1;
+    plugin = rm_registry_find(reg, "crossings");
+    if (!plugin) {
+        fprintf(stderr, "no crossings plugin in %s\n", plugin_dir);
+        return 1;
+    }
     /* BENCH_ONLY=child or =process: one way only (for profiling). */
     const char *only = getenv("BENCH_ONLY");
-    for (int r = 0; r < reps; r++) {
-        for (int child = 0; child < 2; child++) {
-            if (only && strcmp(only, child ? "child" : "process") != 0) {
-                wall[child][r] = cpu[child][r] = 1;
-                host_pf[child][r] = child_pf[r] = 0;
+    static measure fresh[2][MAX_REPS], warm[2][MAX_REPS];
+    for (int r = 0; r < reps; r++)
+        for (int k = 0; k < 2; k++) {
+            /* Alternate which goes first, so drift hits both. */
+            int mode = r % 2 ? 1 - k : k;
+            if (only && strcmp(only, mode ? "child" : "process") != 0) {
+                fresh[mode][r] = (measure){1, 1, 0, 0, 0};
                 continue;
             }
-            /* Alternate which goes first, so drift hits both. */
-            int mode = r % 2 && !only ? 1 - child : child;
-            rm__step_result res;
-            long s0, k0, s1, k1;
-            faults(&s0, &k0);
-            double w0 = now_s(), c0 = cpu_s();
-            int rc = rm__step_run_limited(ctx, d, "cross", p, "EPSG:32631",
-                                          none, NULL, NULL, !mode, &lim,
-                                          &res);
-            wall[mode][r] = now_s() - w0;
-            rm__isolate_settle(); /* the child's CPU counts when reaped */
-            cpu[mode][r] = cpu_s() - c0;
-            faults(&s1, &k1);
-            host_pf[mode][r] = (double)(s1 - s0);
-            if (mode)
-                child_pf[r] = (double)(k1 - k0);
-            if (rc) {
-                fprintf(stderr, "step failed: %s\n", rm_errmsg(ctx));
+            if (fresh_host(mode, n_tracks, n_verts, &fresh[mode][r])) {
+                fprintf(stderr, "a fresh host failed\n");
                 return 1;
             }
-            feats[mode] = feature_total(&res);
-            rm__step_result_free(&res);
         }
-    }
+    double load;
+    if (prepare(n_tracks, n_verts, &load))
+        return 1;
+    for (int r = 0; r < reps; r++)
+        for (int k = 0; k < 2; k++) {
+            int mode = r % 2 ? 1 - k : k;
+            if (only && strcmp(only, mode ? "child" : "process") != 0) {
+                warm[mode][r] = (measure){1, 1, 0, 0, 0};
+                continue;
+            }
+            if (step_once(mode, &warm[mode][r]))
+                return 1;
+        }
     /* Where the difference goes: fork and exit of an idle child of this
      * size, and encoding and decoding the outputs. */
     double fork_ms[MAX_REPS], enc_ms[MAX_REPS], dec_ms[MAX_REPS];
     size_t bytes = 0;
     rm__step_result res;
-    if (rm__step_run_limited(ctx, d, "cross", p, "EPSG:32631", none, NULL,
-                             NULL, 1, &lim, &res))
+    rm_bbox none = {NAN, NAN, NAN, NAN};
+    if (rm__step_run_limited(ctx, plugin, "cross", params, "EPSG:32631",
+                             none, NULL, NULL, 1, NULL, &res))
         return 1;
     for (int r = 0; r < reps; r++) {
         double f0 = now_s();
@@ -221,39 +313,38 @@ static int run(const char *plugin_dir, size_t n_tracks, size_t n_verts,
             free(buf);
         }
     }
+    size_t feats = feature_total(&res);
     rm__step_result_free(&res);
-    if (!only && feats[0] != feats[1]) {
-        fprintf(stderr, "outputs differ: %zu vs %zu features\n", feats[0],
-                feats[1]);
-        return 1;
-    }
-    double wi = median(wall[0], reps), wc = median(wall[1], reps);
-    double ci = median(cpu[0], reps), cc = median(cpu[1], reps);
+    for (int r = 0; r < reps; r++)
+        for (int mode = 0; mode < 2; mode++)
+            if ((!only || strcmp(only, mode ? "child" : "process") == 0) &&
+                (fresh[mode][r].features != feats ||
+                 warm[mode][r].features != feats)) {
+                fprintf(stderr, "outputs differ: %zu features, not %zu\n",
+                        fresh[mode][r].features, feats);
+                return 1;
+            }
     printf("crossings step, %zu tracks x %zu vertices (layers built in "
            "%.0f ms), %d runs each way, %zu output features\n",
-           n_tracks, n_verts, 1e3 * load, reps, feats[0]);
-    printf("  in process:   median %.1f ms wall, %.1f ms CPU\n", 1e3 * wi,
-           1e3 * ci);
-    printf("  child process: median %.1f ms wall, %.1f ms CPU "
-           "(fork, run, outputs to the host, decoded and checked)\n",
-           1e3 * wc, 1e3 * cc);
-    printf("  page faults per run: in process %.0f; child %.0f, and "
-           "%.0f in the host\n",
-           median(host_pf[0], reps), median(child_pf, reps),
-           median(host_pf[1], reps));
-    printf("  isolation overhead: %+.1f ms wall (%+.1f %%), %+.1f ms CPU "
-           "(%+.1f %%)\n",
-           1e3 * (wc - wi), 100.0 * (wc - wi) / wi, 1e3 * (cc - ci),
-           100.0 * (cc - ci) / ci);
-    printf("  of which: fork + exit of an idle child %.1f ms; outputs "
+           n_tracks, n_verts, 1e3 * load, reps, feats);
+    report("first step of a fresh host, as in a briefing run:", fresh, reps);
+    report("the step again and again in one warm host:", warm, reps);
+    printf("of which: fork + exit of an idle child %.1f ms; outputs "
            "(%.1f MB) encoded in %.1f ms, decoded in %.1f ms\n",
            median(fork_ms, reps), (double)bytes / 1048576.0,
            median(enc_ms, reps), median(dec_ms, reps));
-    printf("RESULT inprocess_ms=%.2f child_ms=%.2f overhead_pct=%.2f "
-           "cpu_overhead_pct=%.2f\n",
-           1e3 * wi, 1e3 * wc, 100.0 * (wc - wi) / wi,
-           100.0 * (cc - ci) / ci);
-    rm__params_destroy(p);
+    double v[4][MAX_REPS];
+    for (int r = 0; r < reps; r++) {
+        v[0][r] = fresh[0][r].cpu;
+        v[1][r] = fresh[1][r].cpu;
+        v[2][r] = warm[0][r].cpu;
+        v[3][r] = warm[1][r].cpu;
+    }
+    double fi = median(v[0], reps), fc = median(v[1], reps);
+    double wi = median(v[2], reps), wc = median(v[3], reps);
+    printf("RESULT fresh_cpu_overhead_pct=%.2f warm_cpu_overhead_pct=%.2f\n",
+           100.0 * (fc - fi) / fi, 100.0 * (wc - wi) / wi);
+    rm__params_destroy(params);
     rm_layer_destroy(tracks_layer);
     rm_layer_destroy(line_layer);
     rm_registry_destroy(reg);
