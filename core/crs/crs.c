@@ -379,6 +379,27 @@ int rm_transform_create(rm_context *ctx, rm_transform **out, const char *from,
     return RM_OK;
 }
 
+int rm__transform_clone(rm_context *ctx, const rm_transform *tr,
+                        rm_transform **out)
+{
+    *out = NULL;
+    if (!tr || !tr->inner)
+        return RM_EINVAL;
+    rm_transform *c = calloc(1, sizeof *c);
+    if (!c)
+        return RM_ENOMEM;
+    *c = *tr;
+    c->ctx = ctx;
+    c->pj = proj_clone(ctx->proj, tr->pj);
+    c->inner = proj_clone(ctx->proj, tr->inner);
+    if (!c->pj || !c->inner) {
+        rm_transform_destroy(c);
+        return RM_ENOMEM;
+    }
+    *out = c;
+    return RM_OK;
+}
+
 /* Points PROJ could not transform become NaN. @return their number. */
 static size_t mark_failed(double *xy, size_t n)
 {

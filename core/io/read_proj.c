@@ -1,9 +1,10 @@
 /*
  * Reprojection of the layer's coordinates while reading continues: a
  * background thread transforms, in place, the coordinates the reader hands
- * over, a chunk at a time, with its own rm_context and transformation,
- * which it makes itself, off the reader's path (PROJ objects are used by
- * one thread only). Whenever the reader must wait for it (before it
+ * over, a chunk at a time, with its own rm_context and transformation
+ * (PROJ objects are used by one thread only): a copy of the reader's when
+ * that is one conversion, else one the thread makes, off the reader's
+ * path. Whenever the reader must wait for it (before it
  * moves the coordinate array, and at the end) it takes the chunks not yet
  * started itself, so it waits at most for one chunk. The thread keeps the
  * normal priority: at the lowest, a machine busy with other work starved
@@ -19,6 +20,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "crs/crs_internal.h"
 #include "io/read_internal.h"
 #include "layer/layer_internal.h"
 #include "util/util.h"
@@ -39,7 +41,7 @@ struct rd_proj {
     pthread_cond_t wake; /* new work or stop */
     pthread_cond_t idle; /* done caught up with submitted */
     char *src, *dst;     /* the CRSs, copied */
-    rm_context *ctx;     /* the thread's own context, made by the thread */
+    rm_context *ctx;     /* the thread's own context */
     rm_transform *tr;    /* NULL when it could not be made */
     rm_layer *layer;
     size_t submitted; /* coordinates handed over */
@@ -159,11 +161,13 @@ static void transform_chunk(rd_proj *p, rm_transform *tr, size_t from,
 static void *worker(void *arg)
 {
     rd_proj *p = arg;
-    /* Made here, off the reader's path; without it the reader does all. */
-    if (rm_context_create(&p->ctx) != RM_OK)
+    /* A transformation that could not be copied is made here, off the
+     * reader's path; without one the reader does all. */
+    if (!p->ctx && rm_context_create(&p->ctx) != RM_OK)
         return NULL;
     rm_context_set_logger(p->ctx, NULL, NULL);
-    if (rm_transform_create(p->ctx, &p->tr, p->src, p->dst) != RM_OK)
+    if (!p->tr &&
+        rm_transform_create(p->ctx, &p->tr, p->src, p->dst) != RM_OK)
         return NULL;
     pthread_mutex_lock(&p->lock);
     int prefault = p->pf_rows > 0;
@@ -204,6 +208,11 @@ int rd_proj_start(rd_reader *r)
         return RM_OK; /* the reader reprojects everything itself */
     }
     plan_prefault(p, r->out, r->sized_exact);
+    /* One conversion is copied for the thread at once (0.1 ms); anything
+     * else the thread makes from the CRSs, in a context of its own. */
+    if (rm_context_create(&p->ctx) == RM_OK &&
+        rm__transform_clone(p->ctx, r->tr, &p->tr) != RM_OK)
+        p->tr = NULL;
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->wake, NULL);
     pthread_cond_init(&p->idle, NULL);
@@ -211,6 +220,8 @@ int rd_proj_start(rd_reader *r)
         pthread_mutex_destroy(&p->lock);
         pthread_cond_destroy(&p->wake);
         pthread_cond_destroy(&p->idle);
+        rm_transform_destroy(p->tr);
+        rm_context_destroy(p->ctx);
         free(p->src);
         free(p->dst);
         free(p);

@@ -641,6 +641,43 @@ static void test_fast_not_taken(void **state)
     rm_transform_destroy(tr);
 }
 
+static void test_clone(void **state)
+{
+    (void)state;
+    /* A copy made for another context keeps working after the original
+     * and its context are gone, with the cs2cs values of
+     * test_fast_failures_as_proj (fast path and PROJ's fallback alike). */
+    rm_context *a = NULL, *b = NULL;
+    assert_int_equal(rm_context_create(&a), RM_OK);
+    assert_int_equal(rm_context_create(&b), RM_OK);
+    rm_transform *tr = NULL, *copy = NULL;
+    assert_int_equal(rm_transform_create(a, &tr, "EPSG:4326", "EPSG:32631"),
+                     RM_OK);
+    assert_int_equal(rm__transform_clone(b, tr, &copy), RM_OK);
+    rm_transform_destroy(tr);
+    rm_context_destroy(a);
+    assert_int_equal(rm__transform_path(copy), RM__PATH_TMERC);
+    double xy[] = {3.0, 45.0, NAN, 10.0, 6.0, 0.0, 3.0, 91.0, 183.0, 0.0};
+    size_t failed = 0;
+    assert_int_equal(rm_transform_apply(copy, xy, 5, &failed), RM_OK);
+    assert_int_equal(failed, 2);
+    assert_true(fabs(xy[0] - 500000.0) < 1e-4);
+    assert_true(fabs(xy[1] - 4982950.4002) < 1e-4);
+    assert_true(isnan(xy[2]) && isnan(xy[3]));
+    assert_true(fabs(xy[4] - 833978.5569) < 1e-4 && fabs(xy[5]) < 1e-4);
+    assert_true(isnan(xy[6]) && isnan(xy[7]));
+    assert_true(fabs(xy[8] - 500000.0) < 0.01);
+    assert_true(fabs(xy[9] - 19995929.89) < 0.01);
+    rm_transform_destroy(copy);
+    /* A datum change is no single conversion: not copied. */
+    assert_int_equal(rm_transform_create(b, &tr, "EPSG:4326", "EPSG:27700"),
+                     RM_OK);
+    assert_int_equal(rm__transform_clone(b, tr, &copy), RM_EINVAL);
+    assert_null(copy);
+    rm_transform_destroy(tr);
+    rm_context_destroy(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -661,6 +698,7 @@ int main(void)
         cmocka_unit_test(test_fast_tmerc_general),
         cmocka_unit_test(test_fast_check_and_lanes),
         cmocka_unit_test(test_fast_not_taken),
+        cmocka_unit_test(test_clone),
     };
     return cmocka_run_group_tests(tests, rmt_context_setup,
                                   rmt_context_teardown);
