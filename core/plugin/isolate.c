@@ -369,7 +369,6 @@ static void *decode_job(void *arg)
     remote_job *j = arg;
     j->rc = rm__layer_deserialize_from(&j->layer, j->rs->left, remote_source,
                                        j->rs);
-
     return NULL;
 }
 
@@ -683,13 +682,15 @@ static void reap_aside(pid_t pid)
     aside_count++;
     pthread_mutex_unlock(&aside_lock);
     pthread_attr_t attr;
-    pthread_t t;
-    int started = pthread_attr_init(&attr) == 0 &&
-                  pthread_attr_setdetachstate(&attr,
+    int started = 0;
+    if (pthread_attr_init(&attr) == 0) {
+        pthread_t t;
+        started = pthread_attr_setdetachstate(&attr,
                                               PTHREAD_CREATE_DETACHED) == 0 &&
                   pthread_create(&t, &attr, reap_aside_main,
                                  (void *)(intptr_t)pid) == 0;
-    pthread_attr_destroy(&attr);
+        pthread_attr_destroy(&attr);
+    }
     if (!started)
         reap_aside_main((void *)(intptr_t)pid);
 }
