@@ -23,7 +23,11 @@ int rm__layer_slab_create(rm_layer *l, size_t bytes)
     long pg = sysconf(_SC_PAGESIZE);
     uintptr_t page = pg > 0 ? (uintptr_t)pg : 4096;
     if (bytes >= HUGE && bytes < SIZE_MAX / 2) {
+        /* A tail of a quarter huge page or more gets a huge page too:
+         * at most 1.5 MiB of memory for up to 384 faults fewer. */
         size_t len = (bytes + page - 1) / page * page;
+        if (len % HUGE >= HUGE / 4)
+            len = (len + HUGE - 1) / HUGE * HUGE;
         char *m = mmap(NULL, len + HUGE, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (m != MAP_FAILED) {
