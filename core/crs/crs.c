@@ -349,6 +349,8 @@ int rm_transform_create(rm_context *ctx, rm_transform **out, const char *from,
     if (!from || !*from || !to || !*to)
         return rm__error(ctx, RM_ECRS, NULL,
                          "transformation needs a source and a target CRS");
+    if (rm__transform_cache_get(ctx, from, to, out) == RM_OK)
+        return RM_OK;
     rm__proj_capture cap;
     rm__proj_capture_begin(ctx, &cap);
     PJ *raw = proj_create_crs_to_crs(ctx->proj, from, to, NULL);
@@ -375,7 +377,27 @@ int rm_transform_create(rm_context *ctx, rm_transform **out, const char *from,
     rm__proj_capture_begin(ctx, &cap);
     find_shortcut(tr, ctx->proj, from, to);
     rm__proj_capture_end(&cap);
+    rm__transform_cache_put(ctx, from, to, tr);
     *out = tr;
+    return RM_OK;
+}
+
+int rm__transform_copy(rm_context *ctx, const rm_transform *tr,
+                       rm_transform **out)
+{
+    *out = NULL;
+    rm_transform *c = calloc(1, sizeof *c);
+    if (!c)
+        return RM_ENOMEM;
+    *c = *tr;
+    c->ctx = ctx;
+    c->pj = proj_clone(ctx->proj, tr->pj);
+    c->inner = tr->inner ? proj_clone(ctx->proj, tr->inner) : NULL;
+    if (!c->pj || (tr->inner && !c->inner)) {
+        rm_transform_destroy(c);
+        return RM_ENOMEM;
+    }
+    *out = c;
     return RM_OK;
 }
 
@@ -385,19 +407,7 @@ int rm__transform_clone(rm_context *ctx, const rm_transform *tr,
     *out = NULL;
     if (!tr || !tr->inner)
         return RM_EINVAL;
-    rm_transform *c = calloc(1, sizeof *c);
-    if (!c)
-        return RM_ENOMEM;
-    *c = *tr;
-    c->ctx = ctx;
-    c->pj = proj_clone(ctx->proj, tr->pj);
-    c->inner = proj_clone(ctx->proj, tr->inner);
-    if (!c->pj || !c->inner) {
-        rm_transform_destroy(c);
-        return RM_ENOMEM;
-    }
-    *out = c;
-    return RM_OK;
+    return rm__transform_copy(ctx, tr, out);
 }
 
 /* Points PROJ could not transform become NaN. @return their number. */

@@ -88,6 +88,24 @@ size_t rm__fastproj_outside(const rm__fastproj *fp, const double *xy,
  */
 int rm__transform_fast_agrees(rm_transform *tr, const rm__fastproj *fp);
 
+/** A copy of `tr` for use in the same context (PROJ objects cloned). */
+int rm__transform_copy(rm_context *ctx, const rm_transform *tr,
+                       rm_transform **out);
+
+/**
+ * The context's cache of transformations (transform_cache.c): creating
+ * one searches PROJ's database (3-6 ms for a projection given as a PROJ
+ * string), copying a made one takes 0.1 ms. _get gives a copy of the
+ * transformation made for (from, to), RM_EINVAL when there is none; _put
+ * keeps a copy of `tr` (nothing when full or out of memory); _free, from
+ * rm_context_destroy, drops them all.
+ */
+int rm__transform_cache_get(rm_context *ctx, const char *from, const char *to,
+                            rm_transform **out);
+void rm__transform_cache_put(rm_context *ctx, const char *from,
+                             const char *to, const rm_transform *tr);
+void rm__transform_cache_free(rm_context *ctx);
+
 /**
  * A copy of `tr` bound to `ctx`, for another thread, made without
  * PROJ's database (creating a transformation in a fresh context opens

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "context_internal.h"
+#include "crs/crs_internal.h"
 #include "util.h"
 
 static void geos_message(const char *msg, void *userdata)
@@ -49,6 +50,7 @@ void rm_context_destroy(rm_context *ctx)
 {
     if (!ctx)
         return;
+    rm__transform_cache_free(ctx); /* before its PROJ context */
     if (ctx->geos)
         GEOS_finish_r(ctx->geos);
     if (ctx->proj)

@@ -1,6 +1,7 @@
 /*
- * The inside of rm_context: the per-thread GEOS and PROJ handles, logging
- * and the last error. Only core modules include this.
+ * The inside of rm_context: the per-thread GEOS and PROJ handles, logging,
+ * the last error and the transformations made so far. Only core modules
+ * include this.
  */
 #ifndef RM_CORE_CONTEXT_INTERNAL_H
 #define RM_CORE_CONTEXT_INTERNAL_H
@@ -25,6 +26,7 @@ struct rm_context {
     char err_source[512];
     char err_layer[256];
     char geos_msg[512]; /* last message of the GEOS error handler */
+    struct rm__transform_cache *transforms; /* crs/transform_cache.c */
 };
 
 #endif

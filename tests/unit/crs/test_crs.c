@@ -641,6 +641,43 @@ static void test_fast_not_taken(void **state)
     rm_transform_destroy(tr);
 }
 
+static void test_transform_cache(void **state)
+{
+    (void)state;
+    /* Each pair of CRSs is made once per context and copied after: the
+     * copies must be the right pair's and outlive the first. Zones 31 and
+     * 32 alternate; each central meridian at 45 N gives cs2cs's
+     * 500000.0000 4982950.4002. */
+    rm_context *c = NULL;
+    assert_int_equal(rm_context_create(&c), RM_OK);
+    for (int round = 0; round < 3; round++) {
+        for (int zone = 31; zone <= 32; zone++) {
+            char to[16];
+            snprintf(to, sizeof to, "EPSG:326%d", zone);
+            rm_transform *tr = NULL;
+            assert_int_equal(rm_transform_create(c, &tr, "EPSG:4326", to),
+                             RM_OK);
+            double xy[4] = {zone == 31 ? 3.0 : 9.0, 45.0, NAN, 0};
+            size_t failed = 0;
+            assert_int_equal(rm_transform_apply(tr, xy, 2, &failed), RM_OK);
+            assert_int_equal(failed, 1);
+            assert_true(fabs(xy[0] - 500000.0) < 1e-4);
+            assert_true(fabs(xy[1] - 4982950.4002) < 1e-4);
+            assert_int_equal(rm__transform_path(tr), RM__PATH_TMERC);
+            rm_transform_destroy(tr);
+        }
+    }
+    /* A pair PROJ cannot make is refused every time, not remembered. */
+    rm_transform *bad = NULL;
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(rm_transform_create(c, &bad, "EPSG:4326",
+                                             "EPSG:999999"),
+                         RM_ECRS);
+        assert_null(bad);
+    }
+    rm_context_destroy(c);
+}
+
 static void test_clone(void **state)
 {
     (void)state;
@@ -699,6 +736,7 @@ int main(void)
         cmocka_unit_test(test_fast_check_and_lanes),
         cmocka_unit_test(test_fast_not_taken),
         cmocka_unit_test(test_clone),
+        cmocka_unit_test(test_transform_cache),
     };
     return cmocka_run_group_tests(tests, rmt_context_setup,
                                   rmt_context_teardown);
