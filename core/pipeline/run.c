@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "run_state.h"
+#include "util/context_internal.h"
 #include "util/util.h"
 
 /* mkdir -p; returns 0 or -1 with errno. */
@@ -274,6 +275,18 @@ static void free_run(rm__run *r)
     free(r->stage_dir);
 }
 
+/* At info level, how long a part of the run took ("loading the layers"),
+ * from the clock read at its start. */
+static void log_part(rm__run *r, const char *what, const double start[2])
+{
+    if (r->ctx->log_level < RM_LOG_INFO)
+        return;
+    double wall, cpu;
+    rm__clock_now(&wall, &cpu);
+    rm_log(r->ctx, RM_LOG_INFO, "%s: %.1f ms, %.1f ms CPU", what,
+           1e3 * (wall - start[0]), 1e3 * (cpu - start[1]));
+}
+
 int rm__briefing_execute(rm_context *ctx, rm_briefing *b, rm_registry *reg,
                          const rm_run_options *opt)
 {
@@ -290,20 +303,28 @@ int rm__briefing_execute(rm_context *ctx, rm_briefing *b, rm_registry *reg,
     r.inputs = rm_callocarray(b->spec->n_layers, sizeof *r.inputs);
     r.steps = rm_callocarray(b->spec->n_steps, sizeof *r.steps);
     int rc = r.inputs && r.steps ? RM_OK : RM_ENOMEM;
+    double run_start[2], part[2];
+    rm__clock_now(&run_start[0], &run_start[1]);
     if (rc == RM_OK)
         rc = prepare_out_dir(&r);
-    if (rc == RM_OK)
-        rc = rm__run_load_inputs(&r);
-    if (rc == RM_OK)
-        rc = rm__run_steps(&r);
-    if (rc == RM_OK)
-        rc = rm__run_exports(&r);
-    if (rc == RM_OK)
-        rc = rm__run_maps(&r);
+    rm__clock_now(&part[0], &part[1]);
+    if (rc == RM_OK && (rc = rm__run_load_inputs(&r)) == RM_OK)
+        log_part(&r, "layers loaded", part);
+    rm__clock_now(&part[0], &part[1]);
+    if (rc == RM_OK && (rc = rm__run_steps(&r)) == RM_OK)
+        log_part(&r, "steps run", part);
+    rm__clock_now(&part[0], &part[1]);
+    if (rc == RM_OK && (rc = rm__run_exports(&r)) == RM_OK)
+        log_part(&r, "exports written", part);
+    rm__clock_now(&part[0], &part[1]);
+    if (rc == RM_OK && (rc = rm__run_maps(&r)) == RM_OK)
+        log_part(&r, "maps drawn", part);
     if (rc == RM_OK)
         rc = rm__run_manifest(&r);
     if (rc == RM_OK)
         rc = commit_stage(&r);
+    if (rc == RM_OK)
+        log_part(&r, "run done", run_start);
     remove_stage(&r);
     free_run(&r);
     return rc;

@@ -6,12 +6,14 @@
  * in place.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "layer/layer_internal.h"
 #include "routemap/crs.h"
 #include "run_state.h"
+#include "util/context_internal.h"
 #include "util/util.h"
 
 /* PROJ names a CRS made from a PROJ string "unknown": name the automatic
@@ -108,6 +110,10 @@ static int read_one(rm__run *r, size_t i, const char *target,
     o.y_field = sl->y.s;
     o.wkt_field = sl->wkt.s;
     o.label = sl->name;
+    int timed = r->ctx->log_level >= RM_LOG_INFO;
+    double wall0 = 0, cpu0 = 0;
+    if (timed)
+        rm__clock_now(&wall0, &cpu0);
     int rc = rm_io_read(r->ctx, out, rec->source, &o, &rec->report);
     if (rc != RM_OK) {
         /* Point at the layer's entry in the briefing as well. */
@@ -119,6 +125,29 @@ static int read_one(rm__run *r, size_t i, const char *target,
         return rc;
     }
     rm_layer_set_name(*out, sl->name);
+    if (timed) {
+        double wall1, cpu1;
+        rm__clock_now(&wall1, &cpu1);
+        if (rm_layer_geom_type(*out) == RM_GEOM_RASTER)
+            rm_log(r->ctx, RM_LOG_INFO,
+                   "layer '%s': a raster of %d x %d cells from %s; %.1f "
+                   "ms, %.1f ms CPU",
+                   sl->name, rm_layer_raster_width(*out),
+                   rm_layer_raster_height(*out), sl->source.s,
+                   1e3 * (wall1 - wall0), 1e3 * (cpu1 - cpu0));
+        else {
+            char cut[64] = "";
+            if (rec->report.n_filtered)
+                snprintf(cut, sizeof cut, " (%zu more outside the area or "
+                                          "period)",
+                         rec->report.n_filtered);
+            rm_log(r->ctx, RM_LOG_INFO,
+                   "layer '%s': %zu features from %s%s; %.1f ms, %.1f ms "
+                   "CPU",
+                   sl->name, rm_layer_feature_count(*out), sl->source.s, cut,
+                   1e3 * (wall1 - wall0), 1e3 * (cpu1 - cpu0));
+        }
+    }
     if (rec->report.n_repaired || rec->report.n_dropped)
         rm_log(r->ctx, RM_LOG_WARN,
                "layer '%s': %zu invalid geometries repaired, %zu features "

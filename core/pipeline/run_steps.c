@@ -8,29 +8,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 
 #include "plugin/step.h"
 #include "run_state.h"
 #include "util/context_internal.h"
 #include "util/util.h"
-
-/* Wall seconds, and CPU seconds of this process and of its reaped
- * children (a step's plugin process counts once it is reaped). */
-static void times_now(double *wall, double *cpu)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    *wall = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-    struct rusage self, kids;
-    getrusage(RUSAGE_SELF, &self);
-    getrusage(RUSAGE_CHILDREN, &kids);
-    *cpu = (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec +
-                    kids.ru_utime.tv_sec + kids.ru_stime.tv_sec) +
-           1e-6 * (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec +
-                           kids.ru_utime.tv_usec + kids.ru_stime.tv_usec);
-}
 
 typedef struct step_progress {
     const rm_run_options *opt;
@@ -167,17 +149,17 @@ static int run_step(rm__run *r, size_t i)
     int timed = r->ctx->log_level >= RM_LOG_INFO;
     double wall0 = 0, cpu0 = 0, wall1, cpu1;
     if (timed)
-        times_now(&wall0, &cpu0);
+        rm__clock_now(&wall0, &cpu0);
     rc = rm__step_run_limited(r->ctx, d, st->id, params, r->crs, r->area,
                               forward_progress, &sp, r->opt->in_process,
                               &lim, &res);
     if (rc != RM_OK)
         locate_error(r, st);
     if (rc == RM_OK && timed) {
-        times_now(&wall1, &cpu1);
+        rm__clock_now(&wall1, &cpu1);
         rm__isolate_settle(); /* the plugin process's CPU, once reaped */
         double unused;
-        times_now(&unused, &cpu1);
+        rm__clock_now(&unused, &cpu1);
         rm_log(r->ctx, RM_LOG_INFO,
                "step '%s' (plugin %s %s, %s): %.1f ms, %.1f ms CPU",
                st->id, d->name, d->version,

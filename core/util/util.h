@@ -1,6 +1,7 @@
 /*
  * Internal helpers every core module uses: checked allocation, the one error
- * funnel (rm__error), a growable string buffer and small string utilities.
+ * funnel (rm__error), a growable string buffer, small string utilities and
+ * a clock.
  * Nothing here is public API.
  */
 #ifndef RM_CORE_UTIL_H
@@ -95,5 +96,11 @@ void rm_strbuf_free(rm_strbuf *sb);
 int rm__parse_double(const char *s, double *out);
 /** Parse a whole string as a base-10 int64. @return 0 or -1. */
 int rm__parse_int64(const char *s, int64_t *out);
+
+/* ---- timing ---- */
+
+/** Wall seconds (monotonic) and CPU seconds of this process and of its
+ * reaped children, for reports of how long things take. */
+void rm__clock_now(double *wall_s, double *cpu_s);
 
 #endif

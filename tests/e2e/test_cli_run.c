@@ -331,7 +331,7 @@ static int step_time(const char *err, const char *id, const char *how,
     return 0;
 }
 
-static void test_verbose_step_times(void **state)
+static void test_verbose_times(void **state)
 {
     (void)state;
     e2e_write("incidents.csv", INCIDENTS_CSV);
@@ -353,6 +353,27 @@ static void test_verbose_step_times(void **state)
                                &cpu), 0);
     assert_true(wall > 0 && wall < 60000);
     assert_true(cpu >= 0 && cpu < 60000);
+    /* Each layer with what it kept: 3 of the 4 incidents fall in the
+     * period, both bases in the area. */
+    assert_non_null(strstr(r.err, "routemap: info: layer 'incidents': 3 "
+                                  "features from incidents.csv (1 more "
+                                  "outside the area or period); "));
+    assert_non_null(strstr(r.err, "routemap: info: layer 'bases': 2 "
+                                  "features from bases.geojson; "));
+    /* The parts of the run, in order, and the whole. */
+    const char *parts[] = {"layers loaded: ", "steps run: ",
+                           "exports written: ", "run done: "};
+    const char *prev = r.err;
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+        const char *at = strstr(prev, parts[i]);
+        assert_non_null(at);
+        double w = -1, c = -1;
+        assert_int_equal(sscanf(at + strlen(parts[i]), "%lf ms, %lf ms CPU",
+                                &w, &c),
+                         2);
+        assert_true(w >= 0 && c >= 0);
+        prev = at;
+    }
     e2e_free(&r);
     const char *here[] = {"-v", "--in-process", "run", brief, "-o", out,
                           NULL};
@@ -438,7 +459,7 @@ int main(void)
         cmocka_unit_test(test_analyze),
         cmocka_unit_test(test_analyze_source_date),
         cmocka_unit_test(test_validate_plugins_inspect),
-        cmocka_unit_test(test_verbose_step_times),
+        cmocka_unit_test(test_verbose_times),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
