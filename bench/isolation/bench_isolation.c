@@ -205,8 +205,9 @@ static int fresh_host(int in_child, size_t n_tracks, size_t n_verts,
                : -1;
 }
 
-/* Medians of each way and the overhead of the child. */
-static void report(const char *title, measure m[2][MAX_REPS], int reps)
+/* Print the medians of each way and the overhead of the child; returns
+ * that overhead in CPU time, per cent. */
+static double report(const char *title, measure m[2][MAX_REPS], int reps)
 {
     double v[6][MAX_REPS];
     for (int r = 0; r < reps; r++) {
@@ -232,6 +233,33 @@ static void report(const char *title, measure m[2][MAX_REPS], int reps)
            "(%+.1f %%)\n",
            1e3 * (wc - wi), 100.0 * (wc - wi) / wi, 1e3 * (cc - ci),
            100.0 * (cc - ci) / ci);
+    return 100.0 * (cc - ci) / ci;
+}
+
+/* `reps` runs each way, alternating which goes first so that drift hits
+ * both: in fresh hosts when n_tracks > 0, else in this one. One way only
+ * with BENCH_ONLY=child or =process (for profiling; the other's figures
+ * are dummies). */
+static int both_ways(measure m[2][MAX_REPS], int reps, size_t n_tracks,
+                     size_t n_verts)
+{
+    const char *only = getenv("BENCH_ONLY");
+    for (int r = 0; r < reps; r++)
+        for (int k = 0; k < 2; k++) {
+            int mode = r % 2 ? 1 - k : k;
+            if (only && strcmp(only, mode ? "child" : "process") != 0) {
+                m[mode][r] = (measure){1, 1, 0, 0, 0};
+                continue;
+            }
+            int rc = n_tracks ? fresh_host(mode, n_tracks, n_verts,
+                                           &m[mode][r])
+                              : step_once(mode, &m[mode][r]);
+            if (rc) {
+                fprintf(stderr, "a run of the step failed\n");
+                return -1;
+            }
+        }
+    return 0;
 }
 
 static int run(const char *plugin_dir, size_t n_tracks, size_t n_verts,
@@ -246,35 +274,12 @@ static int run(const char *plugin_dir, size_t n_tracks, size_t n_verts,
         fprintf(stderr, "no crossings plugin in %s\n", plugin_dir);
         return 1;
     }
-    /* BENCH_ONLY=child or =process: one way only (for profiling). */
-    const char *only = getenv("BENCH_ONLY");
     static measure fresh[2][MAX_REPS], warm[2][MAX_REPS];
-    for (int r = 0; r < reps; r++)
-        for (int k = 0; k < 2; k++) {
-            /* Alternate which goes first, so drift hits both. */
-            int mode = r % 2 ? 1 - k : k;
-            if (only && strcmp(only, mode ? "child" : "process") != 0) {
-                fresh[mode][r] = (measure){1, 1, 0, 0, 0};
-                continue;
-            }
-            if (fresh_host(mode, n_tracks, n_verts, &fresh[mode][r])) {
-                fprintf(stderr, "a fresh host failed\n");
-                return 1;
-            }
-        }
-    double load;
-    if (prepare(n_tracks, n_verts, &load))
+    if (both_ways(fresh, reps, n_tracks, n_verts))
         return 1;
-    for (int r = 0; r < reps; r++)
-        for (int k = 0; k < 2; k++) {
-            int mode = r % 2 ? 1 - k : k;
-            if (only && strcmp(only, mode ? "child" : "process") != 0) {
-                warm[mode][r] = (measure){1, 1, 0, 0, 0};
-                continue;
-            }
-            if (step_once(mode, &warm[mode][r]))
-                return 1;
-        }
+    double load;
+    if (prepare(n_tracks, n_verts, &load) || both_ways(warm, reps, 0, 0))
+        return 1;
     /* Where the difference goes: fork and exit of an idle child of this
      * size, and encoding and decoding the outputs. */
     double fork_ms[MAX_REPS], enc_ms[MAX_REPS], dec_ms[MAX_REPS];
@@ -315,6 +320,7 @@ static int run(const char *plugin_dir, size_t n_tracks, size_t n_verts,
     }
     size_t feats = feature_total(&res);
     rm__step_result_free(&res);
+    const char *only = getenv("BENCH_ONLY");
     for (int r = 0; r < reps; r++)
         for (int mode = 0; mode < 2; mode++)
             if ((!only || strcmp(only, mode ? "child" : "process") == 0) &&
@@ -327,23 +333,16 @@ static int run(const char *plugin_dir, size_t n_tracks, size_t n_verts,
     printf("crossings step, %zu tracks x %zu vertices (layers built in "
            "%.0f ms), %d runs each way, %zu output features\n",
            n_tracks, n_verts, 1e3 * load, reps, feats);
-    report("first step of a fresh host, as in a briefing run:", fresh, reps);
-    report("the step again and again in one warm host:", warm, reps);
+    double fresh_pct = report("first step of a fresh host, as in a "
+                              "briefing run:", fresh, reps);
+    double warm_pct = report("the step again and again in one warm host:",
+                             warm, reps);
     printf("of which: fork + exit of an idle child %.1f ms; outputs "
            "(%.1f MB) encoded in %.1f ms, decoded in %.1f ms\n",
            median(fork_ms, reps), (double)bytes / 1048576.0,
            median(enc_ms, reps), median(dec_ms, reps));
-    double v[4][MAX_REPS];
-    for (int r = 0; r < reps; r++) {
-        v[0][r] = fresh[0][r].cpu;
-        v[1][r] = fresh[1][r].cpu;
-        v[2][r] = warm[0][r].cpu;
-        v[3][r] = warm[1][r].cpu;
-    }
-    double fi = median(v[0], reps), fc = median(v[1], reps);
-    double wi = median(v[2], reps), wc = median(v[3], reps);
     printf("RESULT fresh_cpu_overhead_pct=%.2f warm_cpu_overhead_pct=%.2f\n",
-           100.0 * (fc - fi) / fi, 100.0 * (wc - wi) / wi);
+           fresh_pct, warm_pct);
     rm__params_destroy(params);
     rm_layer_destroy(tracks_layer);
     rm_layer_destroy(line_layer);

@@ -287,6 +287,17 @@ static void log_part(rm__run *r, const char *what, const double start[2])
            1e3 * (wall - start[0]), 1e3 * (cpu - start[1]));
 }
 
+/* The parts of a run, in order, and what each has done when it ends. */
+static const struct {
+    int (*run)(rm__run *r);
+    const char *done;
+} PARTS[] = {
+    {rm__run_load_inputs, "layers loaded"},
+    {rm__run_steps, "steps run"},
+    {rm__run_exports, "exports written"},
+    {rm__run_maps, "maps drawn"},
+};
+
 int rm__briefing_execute(rm_context *ctx, rm_briefing *b, rm_registry *reg,
                          const rm_run_options *opt)
 {
@@ -303,22 +314,17 @@ int rm__briefing_execute(rm_context *ctx, rm_briefing *b, rm_registry *reg,
     r.inputs = rm_callocarray(b->spec->n_layers, sizeof *r.inputs);
     r.steps = rm_callocarray(b->spec->n_steps, sizeof *r.steps);
     int rc = r.inputs && r.steps ? RM_OK : RM_ENOMEM;
-    double run_start[2], part[2];
+    double run_start[2];
     rm__clock_now(&run_start[0], &run_start[1]);
     if (rc == RM_OK)
         rc = prepare_out_dir(&r);
-    rm__clock_now(&part[0], &part[1]);
-    if (rc == RM_OK && (rc = rm__run_load_inputs(&r)) == RM_OK)
-        log_part(&r, "layers loaded", part);
-    rm__clock_now(&part[0], &part[1]);
-    if (rc == RM_OK && (rc = rm__run_steps(&r)) == RM_OK)
-        log_part(&r, "steps run", part);
-    rm__clock_now(&part[0], &part[1]);
-    if (rc == RM_OK && (rc = rm__run_exports(&r)) == RM_OK)
-        log_part(&r, "exports written", part);
-    rm__clock_now(&part[0], &part[1]);
-    if (rc == RM_OK && (rc = rm__run_maps(&r)) == RM_OK)
-        log_part(&r, "maps drawn", part);
+    for (size_t i = 0; rc == RM_OK && i < sizeof PARTS / sizeof *PARTS;
+         i++) {
+        double start[2];
+        rm__clock_now(&start[0], &start[1]);
+        if ((rc = PARTS[i].run(&r)) == RM_OK)
+            log_part(&r, PARTS[i].done, start);
+    }
     if (rc == RM_OK)
         rc = rm__run_manifest(&r);
     if (rc == RM_OK)
