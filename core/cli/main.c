@@ -27,7 +27,7 @@ static const char USAGE[] =
     "  -h, --help           help (also after a command)\n"
     "  --version            print the version\n"
     "  -q, --quiet          print only errors\n"
-    "  -v, --verbose        also print what each step did and its time\n"
+    "  -v, --verbose        also print what each layer and step did, and times\n"
     "  --json               machine-readable output on stdout\n"
     "  --plugin-path DIR    search DIR for plugins first (repeatable)\n"
     "  --in-process         run plugins inside this process (debugging)\n"
