@@ -3,15 +3,13 @@
  * against its plugin's schema with the catalog at hand (so layer
  * parameters get their layers), the plugin runs under the step's limits
  * (timeout_s, memory_mb, else the defaults), and its outputs join the
- * catalog as "step.output" for later steps, pages and exports. With
- * logging at info level, each step's wall and CPU time is logged.
+ * catalog as "step.output" for later steps, pages and exports.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "plugin/step.h"
 #include "run_state.h"
-#include "util/context_internal.h"
 #include "util/util.h"
 
 typedef struct step_progress {
@@ -146,26 +144,11 @@ static int run_step(rm__run *r, size_t i)
     r->steps[i].in_process = r->opt->in_process;
     r->steps[i].timeout_s = r->opt->in_process ? 0 : lim.timeout_s;
     r->steps[i].memory_mb = r->opt->in_process ? 0 : lim.memory_mb;
-    int timed = r->ctx->log_level >= RM_LOG_INFO;
-    double wall0 = 0, cpu0 = 0, wall1, cpu1;
-    if (timed)
-        rm__clock_now(&wall0, &cpu0);
     rc = rm__step_run_limited(r->ctx, d, st->id, params, r->crs, r->area,
                               forward_progress, &sp, r->opt->in_process,
                               &lim, &res);
     if (rc != RM_OK)
         locate_error(r, st);
-    if (rc == RM_OK && timed) {
-        rm__clock_now(&wall1, &cpu1);
-        rm__isolate_settle(); /* the plugin process's CPU, once reaped */
-        double unused;
-        rm__clock_now(&unused, &cpu1);
-        rm_log(r->ctx, RM_LOG_INFO,
-               "step '%s' (plugin %s %s, %s): %.1f ms, %.1f ms CPU",
-               st->id, d->name, d->version,
-               r->opt->in_process ? "in process" : "in a child process",
-               1e3 * (wall1 - wall0), 1e3 * (cpu1 - cpu0));
-    }
     if (rc == RM_OK) {
         r->steps[i].notes_json = notes_json(&res);
         rc = adopt_outputs(r, st, d, &res, &r->steps[i]);

@@ -3,7 +3,8 @@
  * through the forked child under its limits, then decides. A misuse of
  * the host table or a failed run becomes an error naming step and
  * plugin; otherwise every output is checked and only then handed to the
- * caller, so a step yields all its outputs or none.
+ * caller, so a step yields all its outputs or none. With logging at info
+ * level, a step that succeeded logs its wall and CPU time.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "plugin/host_api.h"
 #include "plugin/step.h"
 #include "routemap/layer.h"
+#include "util/context_internal.h"
 #include "util/util.h"
 
 #define BUG_HINT "this is a bug in the plugin; report it to its author"
@@ -86,6 +88,24 @@ static int out_of_memory(rm_step *s, int run_rc, const rm__step_limits *lim)
            s->misuse_code == RM_ENOMEM;
 }
 
+/* At info level: how long the step took, the plugin process's CPU
+ * included (once reaped). */
+static void log_time(rm_context *ctx, const rm_plugin_desc *d,
+                     const char *step_id, int in_process,
+                     const double start[2])
+{
+    double wall, cpu;
+    rm__clock_now(&wall, &cpu);
+    rm__isolate_settle();
+    double unused;
+    rm__clock_now(&unused, &cpu);
+    rm_log(ctx, RM_LOG_INFO, "step '%s' (plugin %s %s, %s): %.1f ms, %.1f "
+                             "ms CPU",
+           step_id, d->name, d->version,
+           in_process ? "in process" : "in a child process",
+           1e3 * (wall - start[0]), 1e3 * (cpu - start[1]));
+}
+
 int rm__step_run_limited(rm_context *ctx, const rm_plugin_desc *desc,
                          const char *step_id, const rm__params *params,
                          const char *analysis_crs, rm_bbox area,
@@ -94,6 +114,10 @@ int rm__step_run_limited(rm_context *ctx, const rm_plugin_desc *desc,
                          rm__step_result *out)
 {
     memset(out, 0, sizeof *out);
+    double start[2] = {0, 0};
+    int timed = ctx->log_level >= RM_LOG_INFO;
+    if (timed)
+        rm__clock_now(&start[0], &start[1]);
     rm__step_limits defaults = rm__step_limits_default();
     const rm__step_limits *lim = limits ? limits : &defaults;
     rm_step s;
@@ -123,6 +147,8 @@ int rm__step_run_limited(rm_context *ctx, const rm_plugin_desc *desc,
         rc = finish(&s, run_rc, out);
     }
     rm__step_state_free(&s);
+    if (rc == RM_OK && timed)
+        log_time(ctx, desc, step_id, in_process, start);
     return rc;
 }
 

@@ -247,6 +247,27 @@ static void test_failed_run_keeps_previous_outputs(void **state)
     assert_int_equal(e2e_count_files(out), 2);
 }
 
+/* The wall and CPU milliseconds of the info line for step `id` in `err`
+ * run `how` ("in process", "in a child process"); 0 when it is there. */
+static int step_time(const char *err, const char *id, const char *how,
+                     double *wall_ms, double *cpu_ms)
+{
+    char head[200];
+    snprintf(head, sizeof head, "routemap: info: step '%s' (plugin ", id);
+    const char *at = strstr(err, head);
+    if (!at)
+        return -1;
+    const char *end = strchr(at, '\n');
+    const char *mode = strstr(at, how);
+    if (!mode || (end && mode > end))
+        return -1;
+    const char *colon = strstr(mode, "): ");
+    if (!colon ||
+        sscanf(colon, "): %lf ms, %lf ms CPU", wall_ms, cpu_ms) != 2)
+        return -1;
+    return 0;
+}
+
 static void test_analyze(void **state)
 {
     (void)state;
@@ -261,6 +282,18 @@ static void test_analyze(void **state)
     if (r.exit_code)
         fprintf(stderr, "%s\n", r.err);
     assert_int_equal(r.exit_code, 0);
+    e2e_free(&r);
+    /* --verbose: the step's time, as in a briefing run. */
+    const char *verbose[] = {"analyze", "buffer", "--input", input, "--set",
+                             "distance=500", "--crs", "EPSG:32631", "-o",
+                             out, "-v", NULL};
+    r = e2e_run(verbose);
+    assert_int_equal(r.exit_code, 0);
+    double wall, cpu;
+    assert_int_equal(step_time(r.err, "analyze", "in a child process",
+                               &wall, &cpu),
+                     0);
+    assert_true(wall > 0 && cpu >= 0);
     e2e_free(&r);
     GDALDatasetH ds = GDALOpenEx(out, GDAL_OF_VECTOR, NULL, NULL, NULL);
     assert_non_null(ds);
@@ -308,27 +341,6 @@ static void test_analyze_source_date(void **state)
     assert_non_null(strstr(r.err, "SOURCE_DATE_EPOCH='17900000OO'"));
     assert_false(e2e_exists(bad));
     e2e_free(&r);
-}
-
-/* The wall and CPU milliseconds of the info line for step `id` in `err`
- * run `how` ("in process", "in a child process"); 0 when it is there. */
-static int step_time(const char *err, const char *id, const char *how,
-                     double *wall_ms, double *cpu_ms)
-{
-    char head[200];
-    snprintf(head, sizeof head, "routemap: info: step '%s' (plugin ", id);
-    const char *at = strstr(err, head);
-    if (!at)
-        return -1;
-    const char *end = strchr(at, '\n');
-    const char *mode = strstr(at, how);
-    if (!mode || (end && mode > end))
-        return -1;
-    const char *colon = strstr(mode, "): ");
-    if (!colon ||
-        sscanf(colon, "): %lf ms, %lf ms CPU", wall_ms, cpu_ms) != 2)
-        return -1;
-    return 0;
 }
 
 static void test_verbose_times(void **state)
