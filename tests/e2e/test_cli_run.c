@@ -52,6 +52,15 @@ static const char BRIEFING[] =
     "  export: results.gpkg\n"
     "  export_layers: [incidents, cover.buffers]\n";
 
+/* The briefing and its two sources in the test folder; the briefing's
+ * path. */
+static const char *write_briefing(void)
+{
+    e2e_write("incidents.csv", INCIDENTS_CSV);
+    e2e_write("bases.geojson", BASES_GEOJSON);
+    return e2e_write("brief.yaml", BRIEFING);
+}
+
 static char *read_file(const char *path, size_t *len)
 {
     *len = 0;
@@ -102,9 +111,7 @@ static double ring_area(OGRGeometryH ring)
 static void test_run_and_check_outputs(void **state)
 {
     (void)state;
-    e2e_write("incidents.csv", INCIDENTS_CSV);
-    e2e_write("bases.geojson", BASES_GEOJSON);
-    const char *brief = e2e_write("brief.yaml", BRIEFING);
+    const char *brief = write_briefing();
     const char *out = e2e_path("out");
     const char *args[] = {"run", brief, "-o", out, NULL};
     e2e_result r = e2e_run(args);
@@ -203,9 +210,7 @@ static void gpkg_last_change(const char *path, char *out, size_t size)
 static void test_export_reproducible(void **state)
 {
     (void)state;
-    e2e_write("incidents.csv", INCIDENTS_CSV);
-    e2e_write("bases.geojson", BASES_GEOJSON);
-    const char *brief = e2e_write("brief.yaml", BRIEFING);
+    const char *brief = write_briefing();
     char sums[2][65];
     for (int k = 0; k < 2; k++) {
         const char *out = e2e_path(k ? "again" : "first");
@@ -346,9 +351,7 @@ static void test_analyze_source_date(void **state)
 static void test_verbose_times(void **state)
 {
     (void)state;
-    e2e_write("incidents.csv", INCIDENTS_CSV);
-    e2e_write("bases.geojson", BASES_GEOJSON);
-    const char *brief = e2e_write("brief.yaml", BRIEFING);
+    const char *brief = write_briefing();
     const char *out = e2e_path("verbose");
     double wall, cpu;
     /* Quiet by default. */
