@@ -123,7 +123,6 @@ INLINE void prefetch(const search *s, uint32_t i, int m, size_t n)
 }
 
 /* A cell at least two cells from every edge: no bounds to check. */
-/* A cell at least two cells from every edge: no bounds to check. */
 INLINE int expand_inner(search *s, uint32_t i, double d, int fast)
 {
     const float *f = s->f;

@@ -362,7 +362,6 @@ static void visit_box(crossings_detector *d, size_t i, int cx0, int cy0,
     }
 }
 
-/* Visit the line segments in the cells that track segment i may touch. */
 /* A new track segment: line segments seen for the last one count again. */
 static void next_stamp(crossings_detector *d)
 {
@@ -372,6 +371,7 @@ static void next_stamp(crossings_detector *d)
     }
 }
 
+/* Visit the line segments in the cells that track segment i may touch. */
 static void visit_segment(crossings_detector *d, size_t i)
 {
     const crossings_grid *G = d->G;

@@ -1149,12 +1149,6 @@ static void *offsets_from_thread(void *arg)
 }
 
 /*
- * A big layer of points is read without writing its offset arrays: they
- * are written when first asked for (here by four threads at once), and at
- * once when a feature of another shape arrives mid-read; either way they
- * hold the offsets a feature-by-feature build gives.
- */
-/*
  * The area test in memory decides even where no spatial filter reaches
  * GDAL: here a GeoPackage whose recorded extent (wrongly) lies inside the
  * area, so none is handed over; the points outside are still left out.
@@ -1196,6 +1190,12 @@ static void test_gpkg_area_in_memory(void **state)
     rm_layer_destroy(lay);
 }
 
+/*
+ * A big layer of points is read without writing its offset arrays: they
+ * are written when first asked for (here by four threads at once), and at
+ * once when a feature of another shape arrives mid-read; either way they
+ * hold the offsets a feature-by-feature build gives.
+ */
 static void test_gpkg_points_offsets(void **state)
 {
     rm_context *ctx = *state;

@@ -316,11 +316,11 @@ static void test_echo_both_ways(void **state)
     rm__step_result_free(&child);
 }
 
-/* The bulk fixture's 20,000 points, checked against its formulas: fid
- * 1000 + i at (i, 2i), sq = i * i, name "p<i>" or NULL when 7 divides i. */
 /* Points in each of the bulk fixture's two outputs. */
 #define BULK_POINTS 40000
 
+/* One of the bulk fixture's outputs, checked against its formulas: fid
+ * 1000 + i at (i, 2i), sq = i * i, name "p<i>" or NULL when 7 divides i. */
 static void check_bulk_layer(const rm_layer *l)
 {
     assert_non_null(l);
