@@ -15,6 +15,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <poll.h>
 #include <pthread.h>
@@ -752,6 +755,22 @@ static int can_read_child(pid_t pid)
            memcmp(got, probe, sizeof probe) == 0;
 }
 
+/*
+ * Merge the heap's free small blocks (malloc's fast bins) while its pages
+ * are still this process's alone. Left to after the fork, the first
+ * allocation of a few KB on either side merges them, writing to some 130
+ * pages the fork has just shared copy-on-write: a page fault and a page
+ * copy each, in the host and again in the child (about 0.3 ms a step in
+ * the isolation benchmark). glibc merges them on any mallopt; the value
+ * set is its default.
+ */
+static void merge_free_blocks(void)
+{
+#if defined(__GLIBC__) && defined(M_MXFAST)
+    mallopt(M_MXFAST, (int)(64 * sizeof(size_t) / 4));
+#endif
+}
+
 /* CPUs this process may use beside the one reading (0 on one CPU). */
 static int spare_cpus(void)
 {
@@ -786,6 +805,7 @@ static int fork_run(rm_step *s, const rm__step_limits *lim, int *out_rc)
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, rel) != 0)
         rel[0] = rel[1] = -1; /* outputs through the pipe */
     fflush(NULL);
+    merge_free_blocks();
     double timeout = lim && lim->timeout_s > 0 ? lim->timeout_s : 0;
     double deadline = timeout > 0 ? now_s() + timeout : 0;
     pid_t parent = getpid();
