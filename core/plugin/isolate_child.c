@@ -2,8 +2,9 @@
  * Plugin isolation, the child's side: once forked, the child puts itself
  * in a process group of its own and dies with its parent, runs the plugin
  * under an address-space limit (memory_mb) on a heap of fresh pages, and
- * sends length-prefixed messages (log lines, progress, notes, serialized
- * outputs, then its result) through a pipe (isolate_wire.h). A big vector
+ * sends length-prefixed messages (log lines, progress at most ten a
+ * second, notes, serialized outputs, then its result), each in as few
+ * writes as it can, through a pipe (isolate_wire.h). A big vector
  * output stays in its memory for the host to read (isolate.c), and the
  * child exits only once the host says it has.
  */
@@ -20,6 +21,8 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/prctl.h>
@@ -33,6 +36,13 @@
 #include "routemap/layer.h"
 #include "util/util.h"
 
+/* Progress reaches the host at most this often (seconds), at once when
+ * complete, and the last fraction held back when run returns: each
+ * message wakes the host, and a plugin may report progress thousands of
+ * times a second (the crossings plugin, 150 times in a 20 ms step, each
+ * waking the host onto a CPU the plugin was using). */
+#define PROGRESS_EVERY_S 0.1
+
 /* A crash counts as "memory limit reached" when the address space is
  * this close to the limit (bytes; or a fiftieth of memory_mb if larger). */
 #define NEAR_LIMIT (16u << 20)
@@ -40,29 +50,42 @@
 static int child_fd = -1;
 static int child_write_failed;
 
-static void write_full(const void *p, size_t n)
+/* Write the n parts in order, in one system call when the pipe has room
+ * (the host then wakes once for the whole message). */
+static void write_parts(struct iovec *iov, int n)
 {
-    const char *c = p;
     while (n > 0 && !child_write_failed) {
-        ssize_t w = write(child_fd, c, n);
+        ssize_t w = writev(child_fd, iov, n);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
             child_write_failed = 1;
             return;
         }
-        c += w;
-        n -= (size_t)w;
+        while (n > 0 && (size_t)w >= iov->iov_len) {
+            w -= (ssize_t)iov->iov_len;
+            iov++;
+            n--;
+        }
+        if (n > 0) {
+            iov->iov_base = (char *)iov->iov_base + w;
+            iov->iov_len -= (size_t)w;
+        }
     }
+}
+
+static void write_full(const void *p, size_t n)
+{
+    struct iovec v = {(void *)p, n};
+    write_parts(&v, 1);
 }
 
 static void send_msg(uint32_t type, uint32_t arg, const void *a, size_t an,
                      const void *b, size_t bn)
 {
     msg_head h = {type, arg, (uint64_t)an + (uint64_t)bn};
-    write_full(&h, sizeof h);
-    write_full(a, an);
-    write_full(b, bn);
+    struct iovec v[3] = {{&h, sizeof h}, {(void *)a, an}, {(void *)b, bn}};
+    write_parts(v, 3);
 }
 
 static void child_log(rm_step *s, int level, const char *msg)
@@ -71,10 +94,31 @@ static void child_log(rm_step *s, int level, const char *msg)
     send_msg(MSG_LOG, (uint32_t)level, msg, strlen(msg), NULL, 0);
 }
 
+/* The last fraction the plugin reported, and whether the host has it;
+ * when the last progress message went out (CLOCK_MONOTONIC seconds). */
+static double progress_now;
+static int progress_held;
+static double progress_sent_at = -1;
+
+static void send_progress(void)
+{
+    send_msg(MSG_PROGRESS, 0, &progress_now, sizeof progress_now, NULL, 0);
+    progress_held = 0;
+}
+
 static void child_progress(rm_step *s, double fraction)
 {
     (void)s;
-    send_msg(MSG_PROGRESS, 0, &fraction, sizeof fraction, NULL, 0);
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double now = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    progress_now = fraction;
+    progress_held = 1;
+    if (fraction >= 1 || progress_sent_at < 0 ||
+        now - progress_sent_at >= PROGRESS_EVERY_S) {
+        progress_sent_at = now;
+        send_progress();
+    }
 }
 
 /* The address-space limit of this child and the part of it that is
@@ -176,13 +220,35 @@ static void follow_parent(pid_t parent)
 /* Output bytes go out in pieces of this size (bytes). */
 #define SEND_CHUNK ((size_t)1 << 20)
 
-/* A piece of a serialized output, straight from the layer. Outputs are
- * not read again once sent, so each chunk's whole pages go back to the
- * system as soon as it is through: host and child never both hold a big
- * output in full. */
+/* Small pieces of an output (its header, counts, names, short arrays) are
+ * gathered here and written together: one write each would wake the host
+ * for each, some fifty times for a small layer. */
+#define GATHER_BYTES ((size_t)64 << 10)
+static char gathered[GATHER_BYTES];
+static size_t n_gathered;
+
+static void flush_gathered(void)
+{
+    if (n_gathered)
+        write_full(gathered, n_gathered);
+    n_gathered = 0;
+}
+
+/* A piece of a serialized output: gathered when small, else written
+ * straight from the layer. Outputs are not read again once sent, so each
+ * big chunk's whole pages go back to the system as soon as it is through:
+ * host and child never both hold a big output in full. The last piece of
+ * a message is followed by flush_gathered. */
 static int send_piece(void *ud, const void *p, size_t n)
 {
     (void)ud;
+    if (n > GATHER_BYTES - n_gathered)
+        flush_gathered();
+    if (n <= GATHER_BYTES - n_gathered) {
+        memcpy(gathered + n_gathered, p, n);
+        n_gathered += n;
+        return child_write_failed;
+    }
     const char *c = p;
     while (n > 0 && !child_write_failed) {
         size_t k = n < SEND_CHUNK ? n : SEND_CHUNK;
@@ -198,12 +264,6 @@ static int send_piece(void *ud, const void *p, size_t n)
         n -= k;
     }
     return child_write_failed;
-}
-
-static void send_text(const char *s)
-{
-    const char *t = s ? s : "";
-    write_full(t, strlen(t) + 1);
 }
 
 /* Pieces of a serialized output left in the child's memory for the host
@@ -406,6 +466,8 @@ void rm__isolate_child_main(rm_step *s, int fd, int rel, pid_t parent,
     s->emit_log = child_log;
     s->emit_progress = child_progress;
     int rc = rm__step_call_run(s);
+    if (progress_held)
+        send_progress(); /* the last fraction reported, held back */
     int ok = rc == RM_OK && s->fail_code == RM_OK &&
              s->misuse_code == RM_OK;
     int remote = ok && host_reads_memory(rel);
@@ -418,8 +480,9 @@ void rm__isolate_child_main(rm_step *s, int fd, int rel, pid_t parent,
             rm__layer_shared_release(out);
             msg_head h = {MSG_SHARED, (uint32_t)i,
                           rm__layer_serialized_head_size(out)};
-            write_full(&h, sizeof h);
+            send_piece(NULL, &h, sizeof h);
             rm__layer_serialize_head_to(out, send_piece, NULL);
+            flush_gathered();
             continue;
         }
         if (remote && rm__layer_serialized_size(out) >= REMOTE_MIN &&
@@ -427,8 +490,9 @@ void rm__isolate_child_main(rm_step *s, int fd, int rel, pid_t parent,
             continue;
         msg_head h = {MSG_OUTPUT, (uint32_t)i,
                       rm__layer_serialized_size(out)};
-        write_full(&h, sizeof h);
+        send_piece(NULL, &h, sizeof h);
         rm__layer_serialize_to(out, send_piece, NULL);
+        flush_gathered();
     }
     for (size_t i = 0; ok && i < s->n_notes; i++) {
         size_t kl = strlen(s->note_keys[i]) + 1;
@@ -442,10 +506,11 @@ void rm__isolate_child_main(rm_step *s, int fd, int rel, pid_t parent,
     const char *mm = s->misuse_msg ? s->misuse_msg : "";
     msg_head h = {MSG_RESULT, 0,
                   sizeof codes + strlen(fm) + 1 + strlen(mm) + 1};
-    write_full(&h, sizeof h);
-    write_full(codes, sizeof codes);
-    send_text(fm);
-    send_text(mm);
+    struct iovec v[4] = {{&h, sizeof h},
+                         {codes, sizeof codes},
+                         {(void *)fm, strlen(fm) + 1},
+                         {(void *)mm, strlen(mm) + 1}};
+    write_parts(v, 4);
     if (remote)
         wait_release(rel);
     _exit(child_write_failed ? 3 : 0);

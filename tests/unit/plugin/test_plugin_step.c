@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -34,6 +35,8 @@ static rm_layer *incidents;
 static char log_text[4096];
 static double fractions[16];
 static size_t n_fractions;
+static size_t n_progress; /* every call, beyond the 16 kept */
+static double last_fraction;
 static char progress_what[64];
 
 static void logger(void *ud, rm_log_level level, const char *msg)
@@ -50,6 +53,8 @@ static void on_progress(void *ud, const char *what, double f)
     snprintf(progress_what, sizeof progress_what, "%s", what);
     if (n_fractions < 16)
         fractions[n_fractions++] = f;
+    n_progress++;
+    last_fraction = f;
 }
 
 static const rm_layer *lookup(void *ud, const char *name)
@@ -89,6 +94,8 @@ static int run_desc(const rm_plugin_desc *d, const rm__raw_param *raw,
     rm__params *p = NULL;
     log_text[0] = '\0';
     n_fractions = 0;
+    n_progress = 0;
+    last_fraction = -1;
     progress_what[0] = '\0';
     int rc = rm__params_resolve(ctx, d, "cross", raw, n_raw, lookup, NULL,
                                 &p);
@@ -279,6 +286,39 @@ static void check_echo(const rm__step_result *res, const char *label)
     assert_string_equal(progress_what, "cross");
     assert_int_equal(n_fractions, 2);
     assert_true(fractions[0] == 0.5 && fractions[1] == 1.0);
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* A plugin reporting progress 100,000 times, ending at 0.75: in process
+ * every call reaches the callback; from a child, each message wakes the
+ * host, so only the first, the last (held back until run returned) and
+ * at most one per 0.1 s between do, in order. */
+static void test_progress_from_child_throttled(void **state)
+{
+    (void)state;
+    rm__step_result res;
+    assert_int_equal(run_fixture("chatty", 1, &res), RM_OK);
+    rm__step_result_free(&res);
+    assert_int_equal(n_progress, 100000);
+    assert_true(last_fraction == 0.75);
+
+    double t0 = now_s();
+    assert_int_equal(run_fixture("chatty", 0, &res), RM_OK);
+    double took = now_s() - t0;
+    rm__step_result_free(&res);
+    assert_string_equal(progress_what, "cross");
+    assert_true(fractions[0] == 0.75 * 1 / 100000);
+    assert_true(last_fraction == 0.75);
+    assert_true(n_progress >= 2);
+    assert_true(n_progress <= 3 + (size_t)(took / 0.1));
+    for (size_t i = 1; i < n_fractions; i++)
+        assert_true(fractions[i] > fractions[i - 1]);
 }
 
 static void test_echo_both_ways(void **state)
@@ -586,6 +626,7 @@ int main(void)
         cmocka_unit_test(test_bad_outputs),
         cmocka_unit_test(test_crashes),
         cmocka_unit_test(test_echo_both_ways),
+        cmocka_unit_test(test_progress_from_child_throttled),
         cmocka_unit_test(test_big_output_both_ways),
         cmocka_unit_test(test_host_table),
     };
