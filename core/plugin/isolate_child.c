@@ -237,8 +237,7 @@ static void flush_gathered(void)
 /* A piece of a serialized output: gathered when small, else written
  * straight from the layer. Outputs are not read again once sent, so each
  * big chunk's whole pages go back to the system as soon as it is through:
- * host and child never both hold a big output in full. The last piece of
- * a message is followed by flush_gathered. */
+ * host and child never both hold a big output in full. */
 static int send_piece(void *ud, const void *p, size_t n)
 {
     (void)ud;
@@ -264,6 +263,19 @@ static int send_piece(void *ud, const void *p, size_t n)
         n -= k;
     }
     return child_write_failed;
+}
+
+/* Output i as one message of `type`: its header, then what `encode`
+ * writes of it (len bytes), small pieces gathered. */
+static void send_output(uint32_t type, size_t i, uint64_t len,
+                        const rm_layer *out,
+                        int (*encode)(const rm_layer *, rm__layer_sink,
+                                      void *))
+{
+    msg_head h = {type, (uint32_t)i, len};
+    send_piece(NULL, &h, sizeof h);
+    encode(out, send_piece, NULL);
+    flush_gathered();
 }
 
 /* Pieces of a serialized output left in the child's memory for the host
@@ -478,21 +490,15 @@ void rm__isolate_child_main(rm_step *s, int fd, int rel, pid_t parent,
         if (rm__layer_is_shared(out)) {
             /* Final: unmapped here, so the host can seal the file. */
             rm__layer_shared_release(out);
-            msg_head h = {MSG_SHARED, (uint32_t)i,
-                          rm__layer_serialized_head_size(out)};
-            send_piece(NULL, &h, sizeof h);
-            rm__layer_serialize_head_to(out, send_piece, NULL);
-            flush_gathered();
+            send_output(MSG_SHARED, i, rm__layer_serialized_head_size(out),
+                        out, rm__layer_serialize_head_to);
             continue;
         }
         if (remote && rm__layer_serialized_size(out) >= REMOTE_MIN &&
             send_remote((uint32_t)i, out) == 0)
             continue;
-        msg_head h = {MSG_OUTPUT, (uint32_t)i,
-                      rm__layer_serialized_size(out)};
-        send_piece(NULL, &h, sizeof h);
-        rm__layer_serialize_to(out, send_piece, NULL);
-        flush_gathered();
+        send_output(MSG_OUTPUT, i, rm__layer_serialized_size(out), out,
+                    rm__layer_serialize_to);
     }
     for (size_t i = 0; ok && i < s->n_notes; i++) {
         size_t kl = strlen(s->note_keys[i]) + 1;
