@@ -844,11 +844,6 @@ static int fork_run(rm_step *s, const rm__step_limits *lim, int *out_rc)
     r.spare_cpus = spare_cpus();
     read_all(&r);
     finish_jobs(&r);
-    if (rel[0] >= 0) { /* read: the child may exit */
-        char c = RELEASE_DONE;
-        (void)!send(rel[0], &c, 1, MSG_NOSIGNAL);
-        close(rel[0]);
-    }
     int killed = 0;
     if (r.timed_out || r.why[0] || r.nomem) {
         kill_all(pid);
@@ -856,12 +851,22 @@ static int fork_run(rm_step *s, const rm__step_limits *lim, int *out_rc)
     }
     /* The result came last, after every output, and all of them are
      * checked and copied: the child has nothing left to do. It is killed
-     * with anything it started and reaped aside. */
+     * with anything it started and reaped aside; not released first, as
+     * a byte on the release socket is a "synchronous" wake-up that brings
+     * the child onto this CPU, where its exit would hold this thread
+     * back. */
     if (!killed && r.got_result && !trailing_data(fds[0])) {
-        close(fds[0]);
         kill_all(pid);
+        if (rel[0] >= 0)
+            close(rel[0]);
+        close(fds[0]);
         reap_aside(pid);
         return RM_OK;
+    }
+    if (rel[0] >= 0) { /* read: the child may exit */
+        char c = RELEASE_DONE;
+        (void)!send(rel[0], &c, 1, MSG_NOSIGNAL);
+        close(rel[0]);
     }
     /* The stream ended without a result: the child exits next, unless
      * it hangs on. */
