@@ -809,6 +809,7 @@ static int fork_run(rm_step *s, const rm__step_limits *lim, int *out_rc)
     double timeout = lim && lim->timeout_s > 0 ? lim->timeout_s : 0;
     double deadline = timeout > 0 ? now_s() + timeout : 0;
     pid_t parent = getpid();
+    int host_cpu = sched_getcpu();
     pid_t pid = fork();
     if (pid < 0) {
         int e = errno;
@@ -824,7 +825,7 @@ static int fork_run(rm_step *s, const rm__step_limits *lim, int *out_rc)
         close(fds[0]);
         if (rel[0] >= 0)
             close(rel[0]);
-        rm__isolate_child_main(s, fds[1], rel[1], parent, lim);
+        rm__isolate_child_main(s, fds[1], rel[1], parent, host_cpu, lim);
     }
     setpgid(pid, pid); /* also done by the child: whichever runs first */
     close(fds[1]);

@@ -8,11 +8,12 @@
  * output stays in its memory for the host to read (isolate.c), and the
  * child exits only once the host says it has.
  */
-#define _GNU_SOURCE /* sbrk, madvise, sigaltstack */
+#define _GNU_SOURCE /* sbrk, madvise, sigaltstack, sched_setaffinity */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -464,10 +465,38 @@ static void fresh_heap(uint64_t memory_mb)
 #endif
 }
 
+/*
+ * Move onto the CPU the host ran on at the fork, which the host leaves to
+ * wait for this child's messages. The child starts on another CPU, and
+ * the scheduler places a new thread by how busy the CPUs have been
+ * lately: the host's CPU, busy up to the fork, looks the busier, so the
+ * plugin's first thread went beside the child's own on the child's CPU
+ * and waited there until the load balancer moved it (the crossings step
+ * on two CPUs: a median of 32.9 ms, up to 61 ms, against 24.2 ms once the
+ * child moves). Only the CPU changes: the allowed set is restored at once.
+ */
+static void take_host_cpu(int host_cpu)
+{
+#ifdef __linux__
+    cpu_set_t allowed, one;
+    if (host_cpu < 0 || host_cpu >= CPU_SETSIZE ||
+        sched_getaffinity(0, sizeof allowed, &allowed) != 0 ||
+        CPU_COUNT(&allowed) < 2 || !CPU_ISSET(host_cpu, &allowed))
+        return;
+    CPU_ZERO(&one);
+    CPU_SET(host_cpu, &one);
+    if (sched_setaffinity(0, sizeof one, &one) == 0)
+        (void)sched_setaffinity(0, sizeof allowed, &allowed);
+#else
+    (void)host_cpu;
+#endif
+}
+
 void rm__isolate_child_main(rm_step *s, int fd, int rel, pid_t parent,
-                            const rm__step_limits *lim)
+                            int host_cpu, const rm__step_limits *lim)
 {
     child_fd = fd;
+    take_host_cpu(host_cpu);
     follow_parent(parent);
     /* Drop the parent's free heap first, so that memory_mb counts from
      * what the child really maps (fresh_heap). */

@@ -52,9 +52,10 @@ typedef struct msg_head {
  * The child's side of step `s`, run right after the fork: limits, runs
  * the plugin, sends its messages on pipe end `fd`, waits on release
  * socket end `rel` (-1: none) while the host reads its memory, then
- * exits; never returns. `parent` is the host's pid before the fork.
+ * exits; never returns. `parent` is the host's pid before the fork,
+ * `host_cpu` the CPU the host ran on then (-1: unknown).
  */
 void rm__isolate_child_main(rm_step *s, int fd, int rel, pid_t parent,
-                            const rm__step_limits *lim);
+                            int host_cpu, const rm__step_limits *lim);
 
 #endif

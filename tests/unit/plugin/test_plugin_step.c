@@ -6,7 +6,9 @@
  * back the same both ways, and the host table's checks through small
  * plugins defined here.
  */
+#define _GNU_SOURCE /* sched_getaffinity */
 #include <math.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -321,6 +323,36 @@ static void test_progress_from_child_throttled(void **state)
         assert_true(fractions[i] > fractions[i - 1]);
 }
 
+/* The CPUs this process may use, as the cpus fixture writes them. */
+static void allowed_cpus(char *text, size_t size)
+{
+    cpu_set_t set;
+    size_t len = 0;
+    text[0] = '\0';
+    assert_int_equal(sched_getaffinity(0, sizeof set, &set), 0);
+    for (int c = 0; c < CPU_SETSIZE && len + 8 < size; c++)
+        if (CPU_ISSET(c, &set))
+            len += (size_t)snprintf(text + len, size - len, "%s%d",
+                                    len ? "," : "", c);
+}
+
+/* A plugin's process starts on the CPU the host ran on but may then use
+ * every CPU the host may: in process and in a child alike. */
+static void test_child_keeps_allowed_cpus(void **state)
+{
+    (void)state;
+    char want[1024];
+    allowed_cpus(want, sizeof want);
+    for (int in_process = 0; in_process <= 1; in_process++) {
+        rm__step_result res;
+        assert_int_equal(run_fixture("cpus", in_process, &res), RM_OK);
+        assert_int_equal(res.n_notes, 1);
+        assert_string_equal(res.note_keys[0], "cpus");
+        assert_string_equal(res.note_values[0], want);
+        rm__step_result_free(&res);
+    }
+}
+
 static void test_echo_both_ways(void **state)
 {
     (void)state;
@@ -627,6 +659,7 @@ int main(void)
         cmocka_unit_test(test_crashes),
         cmocka_unit_test(test_echo_both_ways),
         cmocka_unit_test(test_progress_from_child_throttled),
+        cmocka_unit_test(test_child_keeps_allowed_cpus),
         cmocka_unit_test(test_big_output_both_ways),
         cmocka_unit_test(test_host_table),
     };
