@@ -122,9 +122,10 @@ static void child_progress(rm_step *s, double fraction)
     }
 }
 
-/* The address-space limit of this child and the part of it that is
- * memory_mb (bytes), 0 when none. */
-static size_t child_as_limit, child_as_added;
+/* The limits of this child's address space and of its data (private
+ * writable memory), and the part of each that is memory_mb (bytes), 0
+ * when none. */
+static size_t child_as_limit, child_data_limit, child_as_added;
 static size_t child_page;
 
 /* Mapped address space of this process (bytes), 0 when unknown. Only
@@ -143,14 +144,39 @@ static size_t mapped_bytes(void)
     return pages * child_page;
 }
 
+/* Data of this process (bytes: VmData, what RLIMIT_DATA counts), 0 when
+ * unknown. Only async-signal-safe calls, as mapped_bytes. */
+static size_t data_bytes(void)
+{
+    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    char buf[4096];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    const char *at = strstr(buf, "\nVmData:");
+    if (!at)
+        return 0;
+    at += 8;
+    while (*at == ' ' || *at == '\t')
+        at++;
+    size_t kb = 0;
+    for (; *at >= '0' && *at <= '9'; at++)
+        kb = kb * 10 + (size_t)(*at - '0');
+    return kb << 10;
+}
+
 /* A fatal signal with the limit (nearly) reached: tell the parent, then
  * die of the signal as if there were no handler. */
 static void on_fatal(int sig)
 {
     size_t near = child_as_added / 50 > NEAR_LIMIT ? child_as_added / 50
                                                    : NEAR_LIMIT;
-    size_t used = mapped_bytes();
-    if (child_as_limit && used + near >= child_as_limit) {
+    if ((child_as_limit && mapped_bytes() + near >= child_as_limit) ||
+        (child_data_limit && data_bytes() + near >= child_data_limit)) {
         msg_head h = {MSG_MEMORY, (uint32_t)sig, 0};
         ssize_t w = write(child_fd, &h, sizeof h);
         (void)w;
@@ -187,7 +213,15 @@ static void child_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-/* Limit the address space to what is mapped now plus memory_mb. */
+/*
+ * Limit the address space to what is mapped now plus memory_mb, and the
+ * data (private writable memory: the heap, malloc's arenas, anonymous
+ * mappings) to what it is now plus memory_mb. The second catches what
+ * the first cannot: the malloc arenas of the host's threads come with
+ * the fork as address space reserved but not yet writable, and malloc
+ * falls back on them when the heap cannot grow, making their reserve
+ * writable without mapping anything more (64 MB an arena).
+ */
 static void limit_memory(uint64_t memory_mb)
 {
     long page = sysconf(_SC_PAGESIZE);
@@ -204,6 +238,10 @@ static void limit_memory(uint64_t memory_mb)
         child_as_limit = (size_t)lim;
         child_as_added = (size_t)add;
     }
+    size_t data = data_bytes();
+    struct rlimit dl = {(rlim_t)(data + add), (rlim_t)(data + add)};
+    if (data > 0 && setrlimit(RLIMIT_DATA, &dl) == 0)
+        child_data_limit = (size_t)(data + add);
 }
 
 /* Die with the parent, in a process group of its own (so a timeout can
@@ -458,6 +496,12 @@ static void fresh_heap(uint64_t memory_mb)
                             (rlim_t)(child_as_limit - reused)};
         if (setrlimit(RLIMIT_AS, &rl) == 0)
             child_as_limit -= reused;
+    }
+    if (child_data_limit && reused < child_as_added) {
+        struct rlimit rl = {(rlim_t)(child_data_limit - reused),
+                            (rlim_t)(child_data_limit - reused)};
+        if (setrlimit(RLIMIT_DATA, &rl) == 0)
+            child_data_limit -= reused;
     }
 #endif
 #else

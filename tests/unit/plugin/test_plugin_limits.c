@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -267,6 +268,68 @@ static void test_memory_reported(void **state)
     assert_true(block > 0);
 }
 
+/* A thread of the host that has allocated, alive at the fork: it has a
+ * malloc arena of its own (address space reserved, mostly not writable
+ * yet), which the child inherits. */
+static pthread_mutex_t arena_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t arena_done = PTHREAD_COND_INITIALIZER;
+static int arena_stage; /* 1: allocated, 2: may end */
+static void *volatile arena_block; /* kept, so the allocation happens */
+
+static void *allocating_thread(void *arg)
+{
+    (void)arg;
+    void *p = malloc(1000);
+    arena_block = p;
+    pthread_mutex_lock(&arena_lock);
+    arena_stage = 1;
+    pthread_cond_broadcast(&arena_done);
+    while (arena_stage != 2)
+        pthread_cond_wait(&arena_done, &arena_lock);
+    pthread_mutex_unlock(&arena_lock);
+    free(p);
+    return NULL;
+}
+
+/* memory_mb holds when the host has such a thread at the fork: once the
+ * heap reaches the limit, malloc turns to the inherited arena, whose
+ * reserve must count like any other memory: 64 MiB of 1 MiB blocks
+ * still do not fit under memory_mb: 64. */
+static void test_memory_with_thread_arena(void **state)
+{
+    (void)state;
+    if (UNDER_ASAN)
+        skip();
+    pthread_t t;
+    arena_stage = 0;
+    assert_int_equal(pthread_create(&t, NULL, allocating_thread, NULL), 0);
+    pthread_mutex_lock(&arena_lock);
+    while (arena_stage != 1)
+        pthread_cond_wait(&arena_done, &arena_lock);
+    pthread_mutex_unlock(&arena_lock);
+
+    rm__step_limits lim = {60, 64};
+    rm__step_result res;
+    int rc = run_limited("hogcheck", &lim, &res, NULL);
+
+    pthread_mutex_lock(&arena_lock);
+    arena_stage = 2;
+    pthread_cond_broadcast(&arena_done);
+    pthread_mutex_unlock(&arena_lock);
+    pthread_join(t, NULL);
+
+    assert_int_equal(rc, RM_EPLUGIN_CRASH);
+    assert_empty(&res);
+    const char *msg = rm_errmsg(ctx);
+    assert_contains(msg, "exceeded memory_mb (64 MB): it ran out of memory: "
+                         "no memory for block");
+    const char *b = strstr(msg, "block ");
+    assert_non_null(b);
+    long block = strtol(b + 6, NULL, 10);
+    assert_true(block < 64);
+    assert_true(block > 0);
+}
+
 static void test_fits_within_limits(void **state)
 {
     (void)state;
@@ -322,6 +385,7 @@ int main(void)
         cmocka_unit_test(test_lingering_helper),
         cmocka_unit_test(test_memory_crash),
         cmocka_unit_test(test_memory_reported),
+        cmocka_unit_test(test_memory_with_thread_arena),
         cmocka_unit_test(test_fits_within_limits),
         cmocka_unit_test(test_reserved_names),
     };
