@@ -128,45 +128,49 @@ static void child_progress(rm_step *s, double fraction)
 static size_t child_as_limit, child_data_limit, child_as_added;
 static size_t child_page;
 
-/* Mapped address space of this process (bytes), 0 when unknown. Only
- * async-signal-safe calls: it also runs in the fatal-signal handler. */
-static size_t mapped_bytes(void)
+/* Read a file of /proc/self into buf (NUL-terminated): its length, 0
+ * when unreadable. Only async-signal-safe calls: the fatal-signal
+ * handler uses it too. */
+static size_t read_self(const char *path, char *buf, size_t size)
 {
-    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return 0;
-    char buf[64];
-    ssize_t n = read(fd, buf, sizeof buf - 1);
+    ssize_t n = read(fd, buf, size - 1);
     close(fd);
-    size_t pages = 0;
-    for (ssize_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
-        pages = pages * 10 + (size_t)(buf[i] - '0');
-    return pages * child_page;
+    buf[n > 0 ? n : 0] = '\0';
+    return n > 0 ? (size_t)n : 0;
+}
+
+/* The number at p, after blanks (0 when none). */
+static size_t number_at(const char *p)
+{
+    while (*p == ' ' || *p == '\t')
+        p++;
+    size_t v = 0;
+    for (; *p >= '0' && *p <= '9'; p++)
+        v = v * 10 + (size_t)(*p - '0');
+    return v;
+}
+
+/* Mapped address space of this process (bytes), 0 when unknown. */
+static size_t mapped_bytes(void)
+{
+    char buf[64];
+    return read_self("/proc/self/statm", buf, sizeof buf) ? number_at(buf) *
+                                                                child_page
+                                                          : 0;
 }
 
 /* Data of this process (bytes: VmData, what RLIMIT_DATA counts), 0 when
- * unknown. Only async-signal-safe calls, as mapped_bytes. */
+ * unknown. */
 static size_t data_bytes(void)
 {
-    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
     char buf[4096];
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return 0;
-    buf[n] = '\0';
-    const char *at = strstr(buf, "\nVmData:");
-    if (!at)
-        return 0;
-    at += 8;
-    while (*at == ' ' || *at == '\t')
-        at++;
-    size_t kb = 0;
-    for (; *at >= '0' && *at <= '9'; at++)
-        kb = kb * 10 + (size_t)(*at - '0');
-    return kb << 10;
+    const char *at = read_self("/proc/self/status", buf, sizeof buf)
+                         ? strstr(buf, "\nVmData:")
+                         : NULL;
+    return at ? number_at(at + 8) << 10 : 0;
 }
 
 /* A fatal signal with the limit (nearly) reached: tell the parent, then
