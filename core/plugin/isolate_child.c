@@ -1,12 +1,13 @@
 /*
- * Plugin isolation, the child's side: once forked, the child puts itself
- * in a process group of its own and dies with its parent, runs the plugin
- * under an address-space limit (memory_mb) on a heap of fresh pages, and
- * sends length-prefixed messages (log lines, progress at most ten a
- * second, notes, serialized outputs, then its result), each in as few
- * writes as it can, through a pipe (isolate_wire.h). A big vector
- * output stays in its memory for the host to read (isolate.c), and the
- * child exits only once the host says it has.
+ * Plugin isolation, the child's side: once forked, the child moves onto
+ * the CPU the host leaves, puts itself in a process group of its own and
+ * dies with its parent, runs the plugin under memory_mb (limits on its
+ * address space and its data) on a heap of fresh pages, and sends
+ * length-prefixed messages (log lines, progress at most ten a second,
+ * notes, serialized outputs, then its result), each in as few writes as
+ * it can, through a pipe (isolate_wire.h). A big vector output stays in
+ * its memory for the host to read (isolate.c): the child waits until the
+ * host has read it, and the host then ends it.
  */
 #define _GNU_SOURCE /* sbrk, madvise, sigaltstack, sched_setaffinity */
 #include <errno.h>
