@@ -227,6 +227,14 @@ static void child_signals(void)
  * falls back on them when the heap cannot grow, making their reserve
  * writable without mapping anything more (64 MB an arena).
  */
+/* Set both the soft and the hard limit of `resource` to `bytes`; 1 when
+ * set. */
+static int set_limit(int resource, uint64_t bytes)
+{
+    struct rlimit rl = {(rlim_t)bytes, (rlim_t)bytes};
+    return setrlimit(resource, &rl) == 0;
+}
+
 static void limit_memory(uint64_t memory_mb)
 {
     long page = sysconf(_SC_PAGESIZE);
@@ -238,14 +246,12 @@ static void limit_memory(uint64_t memory_mb)
     uint64_t lim = (uint64_t)base + add;
     if (lim < add || lim > (uint64_t)RLIM_INFINITY - 1)
         return; /* beyond what can be expressed: no limit */
-    struct rlimit rl = {(rlim_t)lim, (rlim_t)lim};
-    if (setrlimit(RLIMIT_AS, &rl) == 0) {
+    if (set_limit(RLIMIT_AS, lim)) {
         child_as_limit = (size_t)lim;
         child_as_added = (size_t)add;
     }
     size_t data = data_bytes();
-    struct rlimit dl = {(rlim_t)(data + add), (rlim_t)(data + add)};
-    if (data > 0 && setrlimit(RLIMIT_DATA, &dl) == 0)
+    if (data > 0 && set_limit(RLIMIT_DATA, data + add))
         child_data_limit = (size_t)(data + add);
 }
 
@@ -496,16 +502,11 @@ static void fresh_heap(uint64_t memory_mb)
      * was set: they come off it, so memory_mb is what the plugin gets. */
     struct mallinfo2 mi = mallinfo2();
     size_t reused = mi.fordblks > mi.keepcost ? mi.fordblks - mi.keepcost : 0;
-    if (child_as_limit && reused < child_as_added) {
-        struct rlimit rl = {(rlim_t)(child_as_limit - reused),
-                            (rlim_t)(child_as_limit - reused)};
-        if (setrlimit(RLIMIT_AS, &rl) == 0)
+    if (reused < child_as_added) {
+        if (child_as_limit && set_limit(RLIMIT_AS, child_as_limit - reused))
             child_as_limit -= reused;
-    }
-    if (child_data_limit && reused < child_as_added) {
-        struct rlimit rl = {(rlim_t)(child_data_limit - reused),
-                            (rlim_t)(child_data_limit - reused)};
-        if (setrlimit(RLIMIT_DATA, &rl) == 0)
+        if (child_data_limit &&
+            set_limit(RLIMIT_DATA, child_data_limit - reused))
             child_data_limit -= reused;
     }
 #endif
