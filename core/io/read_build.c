@@ -26,9 +26,92 @@ static void *big_array(size_t n, size_t size, int zeroed)
         (member) = (np);                                                     \
     } while (0)
 
+/* Where the next array of a slab goes (`base` NULL: only counting), each
+ * on a cache line of its own. */
+#define SLAB_ALIGN 64
+static void *place(char *base, size_t *at, size_t bytes)
+{
+    void *p = base ? base + *at : NULL;
+    *at += (bytes + SLAB_ALIGN - 1) / SLAB_ALIGN * SLAB_ALIGN;
+    return p;
+}
+
+/*
+ * The arrays of `n` single points laid out from `base` (NULL: only
+ * counting), the offsets and outer flags last, so that their pages stay
+ * untouched while they are unwritten (lazy_points). @return the bytes.
+ */
+static size_t lay_out_points(rm_layer *l, size_t n, char *base)
+{
+    size_t at = 0;
+    double *xy = place(base, &at, n * 2 * sizeof *xy);
+    int64_t *fids = place(base, &at, n * sizeof *fids);
+    for (int i = 0; i < l->n_fields; i++) {
+        rm__column *c = &l->fields[i];
+        size_t size = c->type == RM_FIELD_BOOL ? 1 : sizeof(int64_t);
+        void *vals = place(base, &at,
+                           (n + (c->type == RM_FIELD_STRING)) * size);
+        uint8_t *valid = place(base, &at, n);
+        if (!base)
+            continue;
+        switch (c->type) {
+        case RM_FIELD_INT:
+        case RM_FIELD_DATETIME:
+            REPLACE(c->ints, vals);
+            break;
+        case RM_FIELD_REAL:
+            REPLACE(c->reals, vals);
+            break;
+        case RM_FIELD_BOOL:
+            REPLACE(c->bools, vals);
+            break;
+        case RM_FIELD_STRING:
+            REPLACE(c->str_off, vals);
+            break;
+        }
+        REPLACE(c->valid, valid);
+    }
+    int64_t *feat_off = place(base, &at, (n + 1) * sizeof *feat_off);
+    int64_t *part_off = place(base, &at, (n + 1) * sizeof *part_off);
+    uint8_t *outer = place(base, &at, n);
+    if (base) {
+        REPLACE(l->xy, xy);
+        REPLACE(l->fids, fids);
+        REPLACE(l->feat_off, feat_off);
+        REPLACE(l->part_off, part_off);
+        REPLACE(l->part_outer, outer);
+    }
+    return at;
+}
+
+/*
+ * First reservation of an empty layer of `n` single points: every array
+ * in one zeroed slab (layer_slab.c), which is huge pages from end to end;
+ * arrays allocated one by one lose up to 2 MiB at each end to small
+ * pages, which cost about four times as much to fault in (measured: 30 MB
+ * of a 76 MB layer, 33 ms against 8 ms for 76 MB of huge pages).
+ * @return RM_OK, or 1 when there is no slab (nothing changed).
+ */
+static int fresh_points(rm_layer *l, size_t n)
+{
+    if (l->slab || n > SIZE_MAX / 64 / ((size_t)l->n_fields + 4))
+        return 1;
+    size_t bytes = lay_out_points(l, n, NULL);
+    if (rm__layer_slab_create(l, bytes) != RM_OK)
+        return 1;
+    if (!l->slab_mapped)
+        memset(l->slab, 0, bytes);
+    lay_out_points(l, n, l->slab);
+    l->cap_features = l->cap_parts = l->cap_coords = n;
+    atomic_store(&l->lazy_points, 1);
+    return RM_OK;
+}
+
 /* First reservation of an empty layer: exact sizes, fresh arrays. */
 static int fresh_reserve(rm_layer *l, size_t nf, size_t np, size_t nc)
 {
+    if (np == nf && nc == nf && fresh_points(l, nf) == RM_OK)
+        return RM_OK;
     int64_t *fids = big_array(nf, sizeof *fids, 0);
     int64_t *feat_off = big_array(nf + 1, sizeof *feat_off, 0);
     if (!fids || !feat_off) {
@@ -298,6 +381,16 @@ int rd_layer_fit(rm_layer *l)
     /* Worth it only when a good part of the reservation went unused. */
     if (l->cap_features - nf <= nf / 4 + 4096)
         return RM_OK;
+    if (l->slab) {
+        /* Arrays of their own, of the sizes used (smaller capacities are
+         * right for the arrays still in the slab too). */
+        l->cap_features = nf;
+        if (l->cap_parts > np)
+            l->cap_parts = np;
+        if (l->cap_coords > nc)
+            l->cap_coords = nc;
+        return rm__layer_unslab(l);
+    }
     int ok = shrink(&l->fids, nf, sizeof *l->fids) &&
              shrink(&l->feat_off, nf + 1, sizeof *l->feat_off);
     for (int i = 0; ok && i < l->n_fields; i++) {

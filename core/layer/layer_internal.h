@@ -57,7 +57,7 @@ struct rm_layer {
     size_t cells_mapped; /* bytes of a mapping holding cells (munmap'ed on
                             destroy); 0 when cells came from malloc */
 
-    /* A decoded layer's arrays in one block (layer_slab.c), NULL when
+    /* The layer's arrays in one block (layer_slab.c), NULL when
      * each array is an allocation of its own; slab_mapped: bytes of the
      * mapping holding it, 0 when it came from malloc. */
     void *slab;

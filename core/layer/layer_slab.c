@@ -1,9 +1,10 @@
 /*
- * A decoded layer's arrays in one block, the slab: the decoder lays out a
- * layer's arrays in a single allocation, which a big output fills with a
- * few huge-page faults instead of one fault per 4 KiB page. The layer owns
- * the slab; before any of its arrays must grow, each is copied into an
- * allocation of its own and the slab is freed.
+ * A layer's arrays in one block, the slab: the decoder of serialized
+ * layers and the reader of big point layers lay out a layer's arrays in a
+ * single allocation, which fills with a few huge-page faults instead of
+ * one fault per 4 KiB page. The layer owns the slab; before any of its
+ * arrays must grow, each is copied into an allocation of its own and the
+ * slab is freed.
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1240,6 +1240,11 @@ static void test_gpkg_points_offsets(void **state)
              * the first asked. */
             for (int acc = 0; acc < 3; acc++) {
                 assert_int_equal(atomic_load(&lay->lazy_points), 1);
+                /* Every array in one block of huge pages (read_build.c). */
+                assert_non_null(lay->slab);
+                assert_true((uint8_t *)lay->fids >= (uint8_t *)lay->slab &&
+                            (uint8_t *)lay->part_outer + PTS_N <=
+                                (uint8_t *)lay->slab + lay->slab_bytes);
                 size_t bad = 0;
                 if (acc == 0) {
                     const int64_t *fo = rm_layer_feature_offsets(lay);
@@ -1291,6 +1296,7 @@ static void test_gpkg_points_offsets(void **state)
             assert_int_equal(nk, PTS_N / 5);
             assert_int_equal(rep.n_filtered, PTS_N - PTS_N / 5);
             assert_true(part->cap_features == nk && part->cap_coords == nk);
+            assert_null(part->slab); /* arrays of their own, fitted */
             const int64_t *fids = rm_layer_fids(part);
             const int64_t *fo = rm_layer_feature_offsets(part);
             const double *pxy = rm_layer_xy(part);
@@ -1314,6 +1320,7 @@ static void test_gpkg_points_offsets(void **state)
             continue;
         }
         assert_int_equal(atomic_load(&lay->lazy_points), 0);
+        assert_null(lay->slab); /* left when the coordinates outgrew it */
         assert_int_equal(rm_layer_coord_count(lay), PTS_N + 2);
         check_point_offsets(lay, 1);
         const double *xy = rm_layer_xy(lay);
