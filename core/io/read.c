@@ -580,6 +580,7 @@ static int read_vector(rd_reader *r)
                               r->want_dim == RD_DIM_POINT ? h : 0, 0);
         if (rc)
             return rc;
+        rd_pages_plan(r);
     }
 
     rc = 1;

@@ -564,6 +564,7 @@ static int read_batch(rd_reader *r, arrow_state *st,
                               points ? l->n_coords + (size_t)n : 0, 0);
     if (rc)
         return rc;
+    rd_pages_ahead(r, l->n_features + (size_t)n);
     const struct ArrowArray *fa =
         st->fid_child >= 0 ? a->children[st->fid_child] : NULL;
     const struct ArrowArray *ga =

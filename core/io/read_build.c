@@ -203,6 +203,9 @@ int rd_layer_reserve(rd_reader *r, size_t features, size_t parts,
     rm_layer *l = r->out;
     if (coords > l->cap_coords && r->proj)
         rd_proj_sync(r); /* the background thread works on l->xy */
+    if (features > l->cap_features || parts > l->cap_parts ||
+        coords > l->cap_coords)
+        rd_pages_stop(r); /* the arrays are about to move */
     int rc = RM_OK;
     if (l->n_features == 0 && l->n_parts == 0 && l->n_coords == 0 &&
         !l->vtime && features >= BIG_FRESH && features > l->cap_features)

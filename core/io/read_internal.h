@@ -62,6 +62,25 @@ typedef struct rd_field {
 typedef struct rd_gpx rd_gpx;
 typedef struct rd_proj rd_proj;
 
+/** One array of a layer being filled: its base and bytes per row. */
+typedef struct rd_span {
+    uintptr_t base;
+    size_t row_bytes;
+} rd_span;
+
+#define RD_PAGE_SPANS 64
+
+/** The arrays whose pages read_pages.c faults in ahead of the rows. */
+typedef struct rd_pages {
+    rd_span spans[RD_PAGE_SPANS];
+    int n_spans;
+    size_t rows; /* rows the arrays hold, 0 when nothing is done */
+    size_t next; /* first row not faulted in yet */
+    size_t page;
+    void *huge;      /* the layer's slab while it has huge pages */
+    size_t huge_len;
+} rd_pages;
+
 typedef struct rd_reader {
     rm_context *ctx;
     const rm_read_options *opt;
@@ -85,6 +104,7 @@ typedef struct rd_reader {
     rm_transform *tr; /* source -> target, NULL when the same */
     rd_proj *proj;    /* background reprojection, or NULL */
     int sized_exact;  /* the layer's arrays hold exactly the rows to come */
+    rd_pages pages;   /* their pages, faulted in ahead of the rows */
     size_t n_proj_failed;
 
     int area_on;
@@ -168,6 +188,14 @@ void rd_proj_sync(rd_reader *r);
 /** Transform everything not yet done; stop the thread. */
 int rd_proj_finish(rd_reader *r);
 void rd_proj_free(rd_reader *r);
+
+/* read_pages.c: the pages of a freshly sized layer, ahead of the rows */
+/** Plan for the arrays just sized exactly (nothing for small layers). */
+void rd_pages_plan(rd_reader *r);
+/** Fault in the pages of rows up to `rows` (before they are written). */
+void rd_pages_ahead(rd_reader *r, size_t rows);
+/** Forget the arrays (before they move). */
+void rd_pages_stop(rd_reader *r);
 
 /* read_ogr.c / read_arrow.c: the two reading paths */
 int rd_read_features(rd_reader *r);

@@ -9,31 +9,17 @@
  * started itself, so it waits at most for one chunk. The thread keeps the
  * normal priority: at the lowest, a machine busy with other work starved
  * it while it held the address space's lock, and reads took seconds
- * (measured). While it has nothing to transform, the thread
- * faults in, ahead of the reader, the pages of the layer's freshly sized
- * arrays (MADV_POPULATE_WRITE: page tables only, contents untouched), so
- * the kernel's page zeroing leaves the reading thread.
+ * (measured).
  */
 #include <pthread.h>
-#include <stdint.h>
 #include <stdlib.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "crs/crs_internal.h"
 #include "io/read_internal.h"
 #include "layer/layer_internal.h"
 #include "util/util.h"
 
-#define MAX_SPANS 64
-#define PREFAULT_ROWS 32768 /* rows faulted in per step, every array */
-#define CHUNK 4096          /* coordinates transformed per claim */
-
-/* One array of the layer: base and bytes per row. */
-typedef struct span {
-    uintptr_t base;
-    size_t row_bytes;
-} span;
+#define CHUNK 4096 /* coordinates transformed per claim */
 
 struct rd_proj {
     pthread_t thread;
@@ -50,83 +36,7 @@ struct rd_proj {
     size_t failed;
     int stop;
     int running;
-    span spans[MAX_SPANS]; /* arrays to fault in, rows [0, pf_rows) */
-    int n_spans;
-    size_t pf_rows, pf_next; /* rows in the arrays; next row to do */
-    size_t page;
 };
-
-static void add_span(rd_proj *p, const void *base, size_t row_bytes)
-{
-    if (base && p->n_spans < MAX_SPANS)
-        p->spans[p->n_spans++] = (span){(uintptr_t)base, row_bytes};
-}
-
-/* The arrays of a layer sized once for `rows` points (fresh_reserve),
- * all of which the read fills. */
-static void plan_prefault(rd_proj *p, const rm_layer *l, int exact)
-{
-    if (!exact)
-        return;
-#ifdef MADV_POPULATE_WRITE
-    size_t rows = l->cap_features;
-    long page = sysconf(_SC_PAGESIZE);
-    if (rows < 65536 || l->n_features || page <= 0 ||
-        l->cap_parts != rows || l->cap_coords != rows)
-        return;
-    p->page = (size_t)page;
-    p->pf_rows = rows;
-    add_span(p, l->xy, 2 * sizeof *l->xy);
-    add_span(p, l->fids, sizeof *l->fids);
-    if (!atomic_load(&l->lazy_points)) {
-        add_span(p, l->feat_off, sizeof *l->feat_off);
-        add_span(p, l->part_off, sizeof *l->part_off);
-        add_span(p, l->part_outer, 1);
-    }
-    for (int i = 0; i < l->n_fields; i++) {
-        const rm__column *c = &l->fields[i];
-        add_span(p, c->valid, 1);
-        add_span(p, c->ints, sizeof *c->ints);
-        add_span(p, c->reals, sizeof *c->reals);
-        add_span(p, c->bools, 1);
-        add_span(p, c->str_off, sizeof *c->str_off);
-    }
-#else
-    (void)p;
-    (void)l;
-#endif
-}
-
-/*
- * Fault in the next PREFAULT_ROWS rows of every array (whole pages inside
- * them only). Stops for good at the first refusal (an older kernel).
- * @return 1 while rows remain.
- */
-static int prefault_step(rd_proj *p)
-{
-#ifdef MADV_POPULATE_WRITE
-    if (p->pf_next >= p->pf_rows)
-        return 0;
-    size_t r0 = p->pf_next, r1 = r0 + PREFAULT_ROWS;
-    if (r1 > p->pf_rows)
-        r1 = p->pf_rows;
-    uintptr_t mask = ~(uintptr_t)(p->page - 1);
-    for (int i = 0; i < p->n_spans; i++) {
-        uintptr_t b = (p->spans[i].base + r0 * p->spans[i].row_bytes +
-                       p->page - 1) & mask;
-        uintptr_t e = (p->spans[i].base + r1 * p->spans[i].row_bytes) & mask;
-        if (e > b && madvise((void *)b, e - b, MADV_POPULATE_WRITE) != 0) {
-            p->pf_rows = 0;
-            return 0;
-        }
-    }
-    p->pf_next = r1;
-    return p->pf_next < p->pf_rows;
-#else
-    (void)p;
-    return 0;
-#endif
-}
 
 /*
  * Claim the next chunk of handed-over coordinates (lock held).
@@ -170,19 +80,10 @@ static void *worker(void *arg)
         rm_transform_create(p->ctx, &p->tr, p->src, p->dst) != RM_OK)
         return NULL;
     pthread_mutex_lock(&p->lock);
-    int prefault = p->pf_rows > 0;
     for (;;) {
         size_t from, n;
-        while ((n = claim(p, &from)) == 0 && !p->stop) {
-            if (prefault) {
-                /* Idle: fault in pages until there is work. */
-                pthread_mutex_unlock(&p->lock);
-                prefault = prefault_step(p);
-                pthread_mutex_lock(&p->lock);
-                continue;
-            }
+        while ((n = claim(p, &from)) == 0 && !p->stop)
             pthread_cond_wait(&p->wake, &p->lock);
-        }
         if (n == 0)
             break;
         transform_chunk(p, p->tr, from, n);
@@ -207,7 +108,6 @@ int rd_proj_start(rd_reader *r)
         free(p);
         return RM_OK; /* the reader reprojects everything itself */
     }
-    plan_prefault(p, r->out, r->sized_exact);
     /* One conversion is copied for the thread at once (0.1 ms); anything
      * else the thread makes from the CRSs, in a context of its own. */
     if (rm_context_create(&p->ctx) == RM_OK &&
