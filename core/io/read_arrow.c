@@ -241,6 +241,20 @@ static void binary_at(const struct ArrowArray *a, int large, int64_t i,
     *len = (size_t)(e - b);
 }
 
+/* Bytes of the kept rows' strings, NULs included. */
+static size_t string_bytes(const struct ArrowArray *a, int large,
+                           const int64_t *rows, size_t k)
+{
+    size_t total = 0;
+    for (size_t j = 0; j < k; j++) {
+        const uint8_t *p;
+        size_t len;
+        binary_at(a, large, ROW(rows, j), &p, &len);
+        total += len + 1;
+    }
+    return total;
+}
+
 /*
  * Every row of a batch without nulls, 32-bit offsets: strings up to 16
  * bytes are moved as one 16-byte block (the buffer has that much slack)
@@ -291,13 +305,7 @@ static int copy_strings(rm_layer *l, int col, int large,
         if (rc <= 0)
             return rc ? RM_ENOMEM : RM_OK;
     }
-    size_t total = 0;
-    for (size_t j = 0; j < k; j++) {
-        const uint8_t *p;
-        size_t len;
-        binary_at(a, large, ROW(rows, j), &p, &len);
-        total += len + 1;
-    }
+    size_t total = string_bytes(a, large, rows, k);
     if (rm__grow((void **)&c->str_data, &c->str_cap, c->str_len + total, 1))
         return RM_ENOMEM;
     size_t pos = (size_t)c->str_off[row0];
@@ -327,8 +335,12 @@ static int copy_column(rd_reader *r, const rd_field *f, const col_map *m,
 {
     rm_layer *l = r->out;
     rm__column *c = &l->fields[f->col];
-    if (f->type == RM_FIELD_STRING)
-        return copy_strings(l, f->col, m->kind == K_LUTF8, a, rows, k, row0);
+    if (f->type == RM_FIELD_STRING) {
+        int large = m->kind == K_LUTF8;
+        if (row0 == 0 && k && r->pages.rows)
+            rd_pages_strings(r, f->col, string_bytes(a, large, rows, k), k);
+        return copy_strings(l, f->col, large, a, rows, k, row0);
+    }
     int nulls = a->null_count != 0 && a->buffers[0];
     const int64_t off = a->offset;
     /* The common layouts, without per-value dispatch. */

@@ -70,10 +70,19 @@ typedef struct rd_span {
 
 #define RD_PAGE_SPANS 64
 
+/** A string column's bytes: its index and the bytes a row takes on
+ * average (estimated from the first batch). */
+typedef struct rd_str_span {
+    int col;
+    size_t row_bytes;
+} rd_str_span;
+
 /** The arrays whose pages read_pages.c faults in ahead of the rows. */
 typedef struct rd_pages {
     rd_span spans[RD_PAGE_SPANS];
     int n_spans;
+    rd_str_span strs[RD_PAGE_SPANS];
+    int n_strs;
     size_t rows; /* rows the arrays hold, 0 when nothing is done */
     size_t next; /* first row not faulted in yet */
     size_t page;
@@ -196,6 +205,12 @@ void rd_pages_plan(rd_reader *r);
 void rd_pages_ahead(rd_reader *r, size_t rows);
 /** Forget the arrays (before they move). */
 void rd_pages_stop(rd_reader *r);
+/**
+ * Size string column `col` from its first batch (`bytes` for `rows` rows,
+ * NULs included) for every row to come, and fault its bytes in ahead
+ * from then on (nothing when the layer's pages are not planned).
+ */
+void rd_pages_strings(rd_reader *r, int col, size_t bytes, size_t rows);
 
 /* read_ogr.c / read_arrow.c: the two reading paths */
 int rd_read_features(rd_reader *r);

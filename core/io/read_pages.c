@@ -13,6 +13,7 @@
 
 #include "io/read_internal.h"
 #include "layer/layer_internal.h"
+#include "util/util.h"
 
 /*
  * CPU time past which one call counts as slow: a huge page costs 0.2-0.3
@@ -67,6 +68,7 @@ void rd_pages_plan(rd_reader *r)
         add_span(pg, c->bools, 1);
         add_span(pg, c->str_off, sizeof *c->str_off);
     }
+    pg->n_strs = 0;
     pg->huge = l->slab_mapped ? l->slab : NULL;
     pg->huge_len = l->slab_mapped;
     pg->next = 0;
@@ -83,13 +85,26 @@ void rd_pages_ahead(rd_reader *r, size_t rows)
     if (rows <= pg->next)
         return;
     uintptr_t mask = ~(uintptr_t)(pg->page - 1);
+    const rm_layer *l = r->out;
+    for (int i = 0; i < pg->n_strs; i++) {
+        /* The column's bytes as they are now (they may have grown past
+         * the estimate, and moved). */
+        const rm__column *c = &l->fields[pg->strs[i].col];
+        size_t rb = pg->strs[i].row_bytes;
+        size_t from = pg->next * rb, to = rows * rb;
+        if (to > c->str_cap)
+            to = c->str_cap;
+        uintptr_t b = ((uintptr_t)c->str_data + from) & mask;
+        uintptr_t e = ((uintptr_t)c->str_data + to) & mask;
+        if (c->str_data && e > b)
+            madvise((void *)b, e - b, MADV_POPULATE_WRITE);
+    }
     for (int i = 0; i < pg->n_spans; i++) {
         const rd_span *s = &pg->spans[i];
-        /* Whole pages only: a page shared with the next array is left to
-         * the first write. */
-        uintptr_t b = (s->base + pg->next * s->row_bytes + pg->page - 1) &
-                      mask;
-        uintptr_t e = (s->base + rows * s->row_bytes) & mask;
+        /* Every page the rows touch, shared ones too: faulting a page in
+         * leaves its contents as they are. */
+        uintptr_t b = (s->base + pg->next * s->row_bytes) & mask;
+        uintptr_t e = (s->base + rows * s->row_bytes + pg->page - 1) & mask;
         if (e <= b)
             continue;
         int64_t t0 = pg->huge_len ? thread_cpu_ns() : 0;
@@ -112,4 +127,24 @@ void rd_pages_ahead(rd_reader *r, size_t rows)
 void rd_pages_stop(rd_reader *r)
 {
     r->pages.rows = 0;
+}
+
+void rd_pages_strings(rd_reader *r, int col, size_t bytes, size_t rows)
+{
+    rd_pages *pg = &r->pages;
+    rm__column *c = &r->out->fields[col];
+    if (!pg->rows || !rows || pg->n_strs >= RD_PAGE_SPANS ||
+        bytes > SIZE_MAX / 2 / pg->rows)
+        return;
+    for (int i = 0; i < pg->n_strs; i++)
+        if (pg->strs[i].col == col)
+            return;
+    /* The first batch's average, an eighth more: the bytes are reserved,
+     * not touched, until written. Without the memory, the bytes grow as
+     * they come. */
+    size_t row_bytes = (bytes + rows - 1) / rows;
+    size_t want = pg->rows * row_bytes;
+    want += want / 8 + 4096;
+    if (rm__grow((void **)&c->str_data, &c->str_cap, want, 1) == 0)
+        pg->strs[pg->n_strs++] = (rd_str_span){col, row_bytes};
 }
