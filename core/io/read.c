@@ -680,6 +680,7 @@ int rm_io_read(rm_context *ctx, rm_layer **out, const char *source,
     }
     if (report)
         *report = r.rep;
+    rd_proj_free(&r); /* its thread stops before the arrays can go */
     if (rc) {
         rm_layer_destroy(r.out);
         r.out = NULL;
