@@ -499,6 +499,40 @@ static int64_t simple_points(rd_reader *r, const struct ArrowArray *fa,
     int offsets = !atomic_load_explicit(&l->lazy_points, memory_order_relaxed);
     size_t kk = *k;
     int64_t j = i;
+    if (!ta && !large && !bits && !r->area_on && !offsets && fids) {
+        /* The bulk of point layers, with nothing to filter: the same
+         * tests and writes as below, through locals only. */
+        double *xy = l->xy + 2 * c;
+        int64_t *fid_out = l->fids + row;
+        for (; j < stop; j++) {
+            int64_t b = off32[j];
+            if (off32[j + 1] - b != 21)
+                break;
+            const uint8_t *wkb = data + b;
+            uint32_t type;
+            memcpy(&type, wkb + 1, 4);
+            if (wkb[0] != 1 || type != 1)
+                break;
+            double x, y;
+            memcpy(&x, wkb + 5, 8);
+            memcpy(&y, wkb + 13, 8);
+            /* In range, which NaN never is; else finite. */
+            if (geographic ? !(x >= -180.0 && x <= 180.0 && y >= -90.0 &&
+                               y <= 90.0)
+                           : !(isfinite(x) && isfinite(y)))
+                break;
+            xy[0] = x;
+            xy[1] = y;
+            xy += 2;
+            *fid_out++ = fids[j];
+            rows[kk++] = j;
+        }
+        size_t taken = (size_t)(j - i);
+        *seq += (int64_t)taken;
+        c += taken;
+        p += taken;
+        row += taken;
+    }
     for (; j < stop; j++) {
         if (ta &&
             (!is_valid(ta, j) || !rd_in_period(r, time_value(ta, tm, j)))) {

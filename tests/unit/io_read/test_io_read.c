@@ -1111,6 +1111,54 @@ static void test_projected_source_area(void **state)
     rm_layer_destroy(lay);
 }
 
+/*
+ * A big layer of projected points read in bulk: every coordinate as
+ * stored, in the layer's CRS; a point with NaN coordinates (row 12,345)
+ * is dropped and the rows after it keep their own fids.
+ */
+static void test_gpkg_projected_points_bulk(void **state)
+{
+    rm_context *ctx = *state;
+    const char *path = path_of("utm_bulk.gpkg");
+    GDALDatasetH ds = new_gpkg(path);
+    OGRLayerH l = new_layer(ds, "pts", 32631, wkbPoint);
+    add_field(l, "v", OFTInteger, OFSTNone);
+    const int n = 70000, bad = 12345;
+    GDALDatasetStartTransaction(ds, FALSE);
+    for (int i = 0; i < n; i++) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+        OGR_F_SetFieldInteger(f, 0, i);
+        OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
+        if (i == bad)
+            OGR_G_SetPoint_2D(g, 0, NAN, NAN);
+        else
+            OGR_G_SetPoint_2D(g, 0, 400000.0 + i * 0.5, 1500000.0 - i);
+        OGR_F_SetGeometryDirectly(f, g);
+        assert_int_equal(OGR_L_CreateFeature(l, f), OGRERR_NONE);
+        OGR_F_Destroy(f);
+    }
+    GDALDatasetCommitTransaction(ds);
+    GDALClose(ds);
+    rm_read_options opt = RM_READ_OPTIONS_INIT;
+    opt.target_crs = "EPSG:32631";
+    rm_read_report rep;
+    rm_layer *lay = read_ok(ctx, path, &opt, &rep);
+    assert_int_equal(rm_layer_feature_count(lay), (size_t)n - 1);
+    assert_int_equal(rep.n_dropped, 1);
+    const int64_t *fids = rm_layer_fids(lay);
+    const double *xy = rm_layer_xy(lay);
+    const int64_t *v = rm_layer_field_ints(lay, field(lay, "v"));
+    size_t wrong = 0;
+    for (size_t r = 0; r < (size_t)n - 1; r++) {
+        int i = (int)r + (r >= (size_t)bad);
+        wrong += fids[r] != i + 1 || v[r] != i ||
+                 xy[2 * r] != 400000.0 + i * 0.5 ||
+                 xy[2 * r + 1] != 1500000.0 - i;
+    }
+    assert_int_equal(wrong, 0);
+    rm_layer_destroy(lay);
+}
+
 /* Offsets of a layer read as 100,000 points, one of them (row 80,000) a
  * MultiPoint of three: features up to it have part f, after it f + 2. */
 #define PTS_N 100000
@@ -1358,6 +1406,7 @@ int main(void)
         cmocka_unit_test(test_gpkg_area_in_memory),
         cmocka_unit_test(test_csv_big_nulls),
         cmocka_unit_test(test_projected_source_area),
+        cmocka_unit_test(test_gpkg_projected_points_bulk),
     };
     return cmocka_run_group_tests(tests, setup, rmt_context_teardown);
 }
