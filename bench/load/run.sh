@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Load benchmark (see README.md): builds routemap, generates a GeoPackage of
 # 1,000,000 points once (deterministic), then times, in the same run and in
-# alternation, routemap's rm_io_read into UTM 31N, a plain OGR feature loop
-# and an OGR Arrow stream read, each in its own process under
-# /usr/bin/time -v. Prints the best wall time of RM_BENCH_REPS runs, the
+# rounds, routemap's rm_io_read into UTM 31N, a plain OGR feature loop and
+# an OGR Arrow stream read, each in its own process under /usr/bin/time -v.
+# Prints the best and median wall time of RM_BENCH_REPS rounds, the
 # program's own read time, peak RSS and the ratios to the Arrow read.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,8 +40,12 @@ modes=(arrow ogr routemap)
 for m in "${modes[@]}"; do
   best_wall[$m]=999; best_inner[$m]=999; best_cpu[$m]=999; peak[$m]=0
 done
+# Each round runs the three in another of their six orders, so that none
+# always follows another (a run finds the memory the previous one left).
+orders=("arrow ogr routemap" "routemap arrow ogr" "ogr routemap arrow"
+        "arrow routemap ogr" "ogr arrow routemap" "routemap ogr arrow")
 for ((i = 0; i < reps; i++)); do
-  for m in "${modes[@]}"; do
+  for m in ${orders[i % 6]}; do
     # Wall time to the microsecond around the run (time -v rounds to
     # 10 ms, a twentieth of the Arrow read); time -v gives CPU and peak.
     t0=$EPOCHREALTIME
@@ -63,17 +67,23 @@ done
 echo
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -n |
   awk '{v[NR] = $1} END {print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
+# The ratio of each round's run to that round's Arrow read, whose median
+# the machine's slower and faster spells move least.
+paired() { paste <(tr ' ' '\n' <<<"$1" | grep .) <(tr ' ' '\n' <<<"$2" | grep .) |
+  awk '{print $1 / $2}' | tr '\n' ' '; }
 echo "$n points, 5 attributes; best (and median wall) of $reps runs each; $(nproc) CPUs"
-printf '%-9s %8s %8s %8s %8s %9s %11s %11s %11s %10s\n' mode "wall s" "med s" \
-  "read s" "CPU s" "peak MB" "wall/arrow" "med/arrow" "read/arrow" "CPU/arrow"
+printf '%-9s %8s %8s %8s %8s %9s %11s %11s %11s %10s %12s\n' mode "wall s" \
+  "med s" "read s" "CPU s" "peak MB" "wall/arrow" "med/arrow" "read/arrow" \
+  "CPU/arrow" "paired/arrow"
 med_arrow=$(median "${walls[arrow]}")
 for m in "${modes[@]}"; do
   awk -v m="$m" -v w="${best_wall[$m]}" -v md="$(median "${walls[$m]}")" \
       -v r="${best_inner[$m]}" -v c="${best_cpu[$m]}" -v k="${peak[$m]}" \
       -v aw="${best_wall[arrow]}" -v am="$med_arrow" \
       -v ar="${best_inner[arrow]}" -v ac="${best_cpu[arrow]}" \
-      'BEGIN { printf "%-9s %8.3f %8.3f %8.3f %8.2f %9.1f %11.2f %11.2f %11.2f %10.2f\n",
-               m, w, md, r, c, k / 1024, w / aw, md / am, r / ar, c / ac }'
+      -v pr="$(median "$(paired "${walls[$m]}" "${walls[arrow]}")")" \
+      'BEGIN { printf "%-9s %8.3f %8.3f %8.3f %8.2f %9.1f %11.2f %11.2f %11.2f %10.2f %12.2f\n",
+               m, w, md, r, c, k / 1024, w / aw, md / am, r / ar, c / ac, pr }'
 done
 awk -v b="$layer_bytes" -v k="${peak[routemap]}" 'BEGIN {
   printf "columnar layer: %.1f MB; routemap peak RSS / layer size = %.2f\n",
