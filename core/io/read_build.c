@@ -26,6 +26,27 @@ static void *big_array(size_t n, size_t size, int zeroed)
         (member) = (np);                                                     \
     } while (0)
 
+/* Give column `c` its values array `vals` (of its type), freeing the
+ * old one. */
+static void set_values(rm__column *c, void *vals)
+{
+    switch (c->type) {
+    case RM_FIELD_INT:
+    case RM_FIELD_DATETIME:
+        REPLACE(c->ints, vals);
+        break;
+    case RM_FIELD_REAL: /* NaN written with each row (rd_set_null) */
+        REPLACE(c->reals, vals);
+        break;
+    case RM_FIELD_BOOL:
+        REPLACE(c->bools, vals);
+        break;
+    case RM_FIELD_STRING:
+        REPLACE(c->str_off, vals);
+        break;
+    }
+}
+
 /* Where the next array of a slab goes (`base` NULL: only counting), each
  * on a cache line of its own. */
 #define SLAB_ALIGN 64
@@ -52,24 +73,10 @@ static size_t lay_out_points(rm_layer *l, size_t n, char *base)
         void *vals = place(base, &at,
                            (n + (c->type == RM_FIELD_STRING)) * size);
         uint8_t *valid = place(base, &at, n);
-        if (!base)
-            continue;
-        switch (c->type) {
-        case RM_FIELD_INT:
-        case RM_FIELD_DATETIME:
-            REPLACE(c->ints, vals);
-            break;
-        case RM_FIELD_REAL:
-            REPLACE(c->reals, vals);
-            break;
-        case RM_FIELD_BOOL:
-            REPLACE(c->bools, vals);
-            break;
-        case RM_FIELD_STRING:
-            REPLACE(c->str_off, vals);
-            break;
+        if (base) {
+            set_values(c, vals);
+            REPLACE(c->valid, valid);
         }
-        REPLACE(c->valid, valid);
     }
     int64_t *feat_off = place(base, &at, (n + 1) * sizeof *feat_off);
     int64_t *part_off = place(base, &at, (n + 1) * sizeof *part_off);
@@ -86,10 +93,11 @@ static size_t lay_out_points(rm_layer *l, size_t n, char *base)
 
 /*
  * First reservation of an empty layer of `n` single points: every array
- * in one zeroed slab (layer_slab.c), which is huge pages from end to end;
- * arrays allocated one by one lose up to 2 MiB at each end to small
- * pages, which cost about four times as much to fault in (measured: 30 MB
- * of a 76 MB layer, 33 ms against 8 ms for 76 MB of huge pages).
+ * in one zeroed slab (layer_slab.c), advised for huge pages from end to
+ * end; arrays allocated one by one lose up to 2 MiB at each end to small
+ * pages, which cost about four times as much to fault in when the huge
+ * pages are at hand (measured: 30 MB of a 76 MB layer; 76 MB took 33 ms
+ * in small pages, 8 ms in huge ones; read_pages.c for when they are not).
  * @return RM_OK, or 1 when there is no slab (nothing changed).
  */
 static int fresh_points(rm_layer *l, size_t n)
@@ -148,22 +156,9 @@ static int fresh_reserve(rm_layer *l, size_t nf, size_t np, size_t nc)
             free(feat_off);
             return RM_ENOMEM;
         }
-        switch (c->type) {
-        case RM_FIELD_INT:
-        case RM_FIELD_DATETIME:
-            REPLACE(c->ints, vals);
-            break;
-        case RM_FIELD_REAL: /* NaN written with each row (rd_set_null) */
-            REPLACE(c->reals, vals);
-            break;
-        case RM_FIELD_BOOL:
-            REPLACE(c->bools, vals);
-            break;
-        case RM_FIELD_STRING:
+        if (c->type == RM_FIELD_STRING)
             ((int64_t *)vals)[0] = 0;
-            REPLACE(c->str_off, vals);
-            break;
-        }
+        set_values(c, vals);
         REPLACE(c->valid, valid);
     }
     REPLACE(l->fids, fids);
