@@ -11,7 +11,7 @@ root=$(cd "$here/../.." && pwd)
 build=${RM_BENCH_BUILD:-$root/build-bench}
 work=${RM_BENCH_DIR:-$build/bench-load}
 n=${RM_BENCH_N:-1000000}
-reps=${RM_BENCH_REPS:-7}
+reps=${RM_BENCH_REPS:-12}
 
 if [ ! -x /usr/bin/time ]; then
   echo "run.sh: /usr/bin/time is missing; install the Debian package 'time'" >&2
