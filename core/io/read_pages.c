@@ -19,7 +19,7 @@
  * CPU time past which one call counts as slow: a huge page costs 0.2-0.3
  * ms to fault in when its memory is at hand, but 4.5-6.5 ms on a virtual
  * machine whose host took the memory back (virtio-balloon free page
- * reporting, which returns free huge blocks to the host seconds after
+ * reporting, which hands free 2 MiB blocks back to the host shortly after
  * they are freed), against 0.9 ms for the same 2 MiB in small pages,
  * which come from memory still at hand (measured on the CI machine).
  */
