@@ -380,14 +380,10 @@ int rd_layer_fit(rm_layer *l)
     if (l->cap_features - nf <= nf / 4 + 4096)
         return RM_OK;
     if (l->slab) {
-        /* Arrays of their own, of the sizes used (smaller capacities are
-         * right for the arrays still in the slab too). */
-        l->cap_features = nf;
-        if (l->cap_parts > np)
-            l->cap_parts = np;
-        if (l->cap_coords > nc)
-            l->cap_coords = nc;
-        return rm__layer_unslab(l);
+        /* The rows never filled were never written: their pages go back
+         * and the arrays stay, with no copy. */
+        rm__layer_slab_fit(l, nf, np, nc);
+        return RM_OK;
     }
     int ok = shrink(&l->fids, nf, sizeof *l->fids) &&
              shrink(&l->feat_off, nf + 1, sizeof *l->feat_off);

@@ -77,6 +77,13 @@ int rm__layer_slab_create(rm_layer *l, size_t bytes);
  */
 int rm__layer_unslab(rm_layer *l);
 
+/**
+ * Fit the capacities of a layer whose arrays are in its slab to `nf`
+ * features, `np` parts and `nc` coordinates (no more than they are),
+ * giving back the pages beyond them; the arrays stay where they are.
+ */
+void rm__layer_slab_fit(rm_layer *l, size_t nf, size_t np, size_t nc);
+
 /** Free the slab and forget the arrays in it (rm_layer_destroy). */
 void rm__layer_slab_drop(rm_layer *l);
 

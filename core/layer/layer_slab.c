@@ -4,7 +4,8 @@
  * single allocation, which fills with a few huge-page faults instead of
  * one fault per 4 KiB page. The layer owns the slab; before any of its
  * arrays must grow, each is copied into an allocation of its own and the
- * slab is freed.
+ * slab is freed. Fitted to fewer rows (a read that filtered), the arrays
+ * stay and the pages beyond their rows go back.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -113,6 +114,56 @@ int rm__layer_unslab(rm_layer *l)
         return RM_ENOMEM; /* arrays moved so far stay moved: still valid */
     slab_free(l);
     return RM_OK;
+}
+
+/* Give back the whole pages of an array in the slab between its first
+ * `used` and its first `reserved` bytes. */
+static void release_tail(const rm_layer *l, const void *p, size_t used,
+                         size_t reserved)
+{
+    if (!l->slab_mapped || !in_slab(l, p))
+        return;
+    long pg = sysconf(_SC_PAGESIZE);
+    uintptr_t page = pg > 0 ? (uintptr_t)pg : 4096;
+    uintptr_t b = ((uintptr_t)p + used + page - 1) & ~(page - 1);
+    uintptr_t e = ((uintptr_t)p + reserved) & ~(page - 1);
+    if (e > b)
+        madvise((void *)b, e - b, MADV_DONTNEED);
+}
+
+void rm__layer_slab_fit(rm_layer *l, size_t nf, size_t np, size_t nc)
+{
+    if (nf < l->cap_features) {
+        size_t of = l->cap_features;
+        release_tail(l, l->fids, nf * sizeof *l->fids, of * sizeof *l->fids);
+        release_tail(l, l->feat_off, (nf + 1) * sizeof *l->feat_off,
+                     (of + 1) * sizeof *l->feat_off);
+        for (int i = 0; i < l->n_fields; i++) {
+            const rm__column *c = &l->fields[i];
+            release_tail(l, c->valid, nf, of);
+            release_tail(l, c->ints, nf * sizeof *c->ints,
+                         of * sizeof *c->ints);
+            release_tail(l, c->reals, nf * sizeof *c->reals,
+                         of * sizeof *c->reals);
+            release_tail(l, c->bools, nf, of);
+            release_tail(l, c->str_off, (nf + 1) * sizeof *c->str_off,
+                         (of + 1) * sizeof *c->str_off);
+        }
+        l->cap_features = nf;
+    }
+    if (np < l->cap_parts) {
+        release_tail(l, l->part_off, (np + 1) * sizeof *l->part_off,
+                     (l->cap_parts + 1) * sizeof *l->part_off);
+        release_tail(l, l->part_outer, np, l->cap_parts);
+        l->cap_parts = np;
+    }
+    if (nc < l->cap_coords) {
+        release_tail(l, l->xy, nc * 2 * sizeof *l->xy,
+                     l->cap_coords * 2 * sizeof *l->xy);
+        release_tail(l, l->vtime, nc * sizeof *l->vtime,
+                     l->cap_coords * sizeof *l->vtime);
+        l->cap_coords = nc;
+    }
 }
 
 /* NULL when `p` is in the slab, else `p`. */
